@@ -1,0 +1,29 @@
+"""The ``jingzhun`` command (Typer). Every command takes ``--json`` for a machine-readable summary."""
+
+from __future__ import annotations
+
+import typer
+
+from jingzhun import __version__
+from jingzhun.cli import bench, data, demo
+
+app = typer.Typer(
+    name="jingzhun",
+    help="精准 Jingzhun — find, help and follow every household at risk of poverty.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+data.register(app)
+demo.register(app)
+app.add_typer(bench.app, name="bench", help="benchmarks that print JSON")
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()

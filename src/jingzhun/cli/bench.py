@@ -1,0 +1,58 @@
+"""Benchmarks: each prints one JSON object. Speed and memory targets live here, not in tests."""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import typer
+
+from jingzhun.cli.common import emit_json, reported_errors
+
+app = typer.Typer(no_args_is_help=True)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+@app.command("ingest")
+def bench_ingest(
+    scale: float = typer.Option(0.01, help="synthetic province scale (0.1 = 3.9M people)"),
+    months: int = typer.Option(24),
+    seed: int = typer.Option(1),
+    keep: Path | None = typer.Option(None, help="keep the data in this folder instead of a temp one"),
+    json_: bool = typer.Option(True, "--json/--no-json", help="JSON output (always on)"),
+) -> None:
+    """Synthesise a province at SCALE and ingest it; print seconds and peak memory."""
+    from jingzhun.cli.data import ingest_source
+    from jingzhun.synth import SynthConfig, generate
+
+    base = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="jingzhun-bench-"))
+    try:
+        with reported_errors():
+            t0 = time.perf_counter()
+            synth = generate(SynthConfig(scale=scale, months=months, seed=seed), out=base / "province")
+            t1 = time.perf_counter()
+            result = ingest_source(base / "province", base / "workspace")
+            t2 = time.perf_counter()
+        files = [f for f in result["files"] if "error" not in f]
+        rows_in = sum(f["rows_in"] for f in files)
+        accepted = sum(f["accepted"] for f in files)
+        quarantined = sum(f["quarantined"] for f in files)
+        emit_json({
+            "scale": scale, "months": months, "seed": seed,
+            "persons": synth.get("persons"), "households": synth.get("households"),
+            "files": len(result["files"]), "unreadable_files": len(result["files"]) - len(files),
+            "rows_in": rows_in, "accepted": accepted, "quarantined": quarantined,
+            "reconciled": rows_in == accepted + quarantined,
+            "synth_seconds": round(t1 - t0, 2), "ingest_seconds": round(t2 - t1, 2),
+            "peak_rss_mb": peak_rss_mb(),
+        })
+    finally:
+        if not keep:
+            shutil.rmtree(base, ignore_errors=True)

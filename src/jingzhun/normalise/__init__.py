@@ -1,0 +1,1 @@
+"""Normalisation of identifiers, names, dates and codes as the departments write them."""

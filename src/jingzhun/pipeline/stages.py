@@ -1,0 +1,124 @@
+"""The stages of the pipeline, in data-flow order.
+
+raw → validated + quarantine → (registry → indicators → decisions → outputs, as they land)
+→ reports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jingzhun.contracts import Contract, load_contracts, match_file
+from jingzhun.engine.base import write_parquet_atomic
+from jingzhun.errors import ContractError, IngestError
+from jingzhun.ingest import ingest_file
+from jingzhun.pipeline import Stage, StageContext
+from jingzhun.quality import quality_report
+from jingzhun.workspace import Workspace, write_json_atomic
+
+
+def _contract_digest(contract: Contract) -> str:
+    import hashlib
+
+    return hashlib.sha256(contract.model_dump_json().encode()).hexdigest()[:16]
+
+
+def validate_stage(ctx: StageContext) -> dict[str, Any]:
+    """Validate every landed file that is not yet validated against its current contract."""
+    ws = ctx.ws
+    manifest = ws.read_state("manifest", {"files": {}})
+    files: dict[str, Any] = manifest["files"]
+    contracts = load_contracts()
+    todo = []
+    for rel, entry in sorted(files.items()):
+        try:
+            contract, period = match_file(rel, contracts)
+        except ContractError as exc:
+            if entry.get("error") != str(exc):
+                entry.update(status="error", error=str(exc))
+                ws.write_state("manifest", manifest)
+            continue
+        digest = _contract_digest(contract)
+        done = (
+            entry.get("status") == "validated" and entry.get("contract") == digest
+            and (ws.root / entry["validated"]).exists() and (ws.root / entry["quarantine"]).exists()
+        )
+        if not done:
+            todo.append((rel, entry, contract, period, digest))
+    for i, (rel, entry, contract, period, digest) in enumerate(todo):
+        ctx.progress(f"validate {rel}", i / max(len(todo), 1))
+        try:
+            result = ingest_file(ws.root / entry["raw"], rel, contract, period)
+        except IngestError as exc:
+            entry.update(status="error", error=str(exc), department=contract.department)
+            ws.write_state("manifest", manifest)
+            continue
+        validated = Path("validated") / f"{rel}.parquet"
+        quarantine = Path("quarantine") / f"{rel}.parquet"
+        write_parquet_atomic(result.accepted, ws.root / validated)
+        write_parquet_atomic(result.quarantine, ws.root / quarantine)
+        entry.update(
+            status="validated", contract=digest, department=contract.department, period=period,
+            validated=str(validated), quarantine=str(quarantine), summary=result.summary,
+        )
+        entry.pop("error", None)
+        ws.write_state("manifest", manifest)
+        ctx.checkpoint()
+    ctx.progress("validate", 1.0)
+    register_views(ws)
+    return validation_totals(manifest)
+
+
+def validation_totals(manifest: dict[str, Any]) -> dict[str, Any]:
+    entries = manifest["files"].values()
+    ok = [e for e in entries if e.get("status") == "validated"]
+    return {
+        "files": len(ok),
+        "errors": sum(1 for e in entries if e.get("status") == "error"),
+        "rows_in": sum(e["summary"]["rows_in"] for e in ok),
+        "accepted": sum(e["summary"]["accepted"] for e in ok),
+        "quarantined": sum(e["summary"]["quarantined"] for e in ok),
+    }
+
+
+def department_files(ws: Workspace, zone: str) -> dict[str, list[Path]]:
+    """Validated (or quarantine) Parquet files per department, in file order."""
+    manifest = ws.read_state("manifest", {"files": {}})
+    out: dict[str, list[Path]] = {}
+    for _rel, entry in sorted(manifest["files"].items()):
+        if entry.get("status") == "validated":
+            out.setdefault(entry["department"], []).append(ws.root / entry[zone])
+    return out
+
+
+def register_views(ws: Workspace) -> None:
+    """Expose ``validated__<dept>`` and ``quarantine__<dept>`` views in the workspace database."""
+    for zone in ("validated", "quarantine"):
+        for dept, paths in department_files(ws, zone).items():
+            ws.engine.register(f"{zone}__{dept}", paths)
+
+
+def quality_stage(ctx: StageContext) -> dict[str, Any]:
+    ws = ctx.ws
+    manifest = ws.read_state("manifest", {"files": {}})
+    summaries = [e["summary"] for _, e in sorted(manifest["files"].items()) if "summary" in e]
+    errors = [
+        {"file": rel, "error": e["error"]}
+        for rel, e in sorted(manifest["files"].items()) if e.get("status") == "error"
+    ]
+    accepted = {d: ws.engine.read_parquet(p) for d, p in department_files(ws, "validated").items()}
+    quarantined = {d: ws.engine.read_parquet(p) for d, p in department_files(ws, "quarantine").items()}
+    report = quality_report(summaries, accepted, quarantined)
+    report["unreadable_files"] = errors
+    write_json_atomic(ws.zone("reports") / "quality" / "quality.json", report)
+    return {"departments": len(report.get("departments", {})), "unreadable_files": len(errors)}
+
+
+STAGES: list[Stage] = [
+    Stage("validate", ("raw",), ("validated", "quarantine"), validate_stage, "校验", "validate"),
+    Stage(
+        "quality", ("validated", "quarantine"), ("reports/quality",), quality_stage,
+        "数据质量", "data quality",
+    ),
+]
