@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from jingzhun import __version__
-from jingzhun.cli import bench, data, demo
+from jingzhun.cli import bench, data, demo, mpi
 
 app = typer.Typer(
     name="jingzhun",
@@ -16,6 +16,7 @@ app = typer.Typer(
 )
 data.register(app)
 demo.register(app)
+mpi.register(app)
 app.add_typer(bench.app, name="bench", help="benchmarks that print JSON")
 
 

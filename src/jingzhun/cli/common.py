@@ -14,7 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from jingzhun.errors import JingzhunError
 
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
 out_console = Console()
 
 JsonOpt = typer.Option(False, "--json", help="print a machine-readable JSON summary on stdout")
