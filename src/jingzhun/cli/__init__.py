@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from jingzhun import __version__
-from jingzhun.cli import bench, data, demo, mpi
+from jingzhun.cli import bench, data, demo, mpi, pmt
 
 app = typer.Typer(
     name="jingzhun",
@@ -17,6 +17,7 @@ app = typer.Typer(
 data.register(app)
 demo.register(app)
 mpi.register(app)
+pmt.register(app)
 app.add_typer(bench.app, name="bench", help="benchmarks that print JSON")
 
 
