@@ -1,0 +1,1 @@
+"""Policy rules as code: dated parameters with references, safe conditions, packs."""
