@@ -1,0 +1,145 @@
+"""The prepare step: derived columns that make every comparison plain, portable SQL.
+
+Splink's comparisons are SQL run by the engine (DuckDB now, Spark later). Pinyin, OpenCC and
+the shape table are Python, so they run here, once per distinct value, before Splink sees the
+data. The output has one row per input record and these columns:
+
+================  =========================================================================
+``name``          cleaned name (spaces, dots, punctuation removed; full-width folded)
+``name_fold``     simplified (OpenCC t2s) and shape-folded (形近字) name
+``name_pinyin``   tone-less pinyin, surname readings for polyphonic surnames
+``name_pinyin_fuzzy``  the pinyin with n/l, zh/z, ch/c, sh/s, -ng/-n merged
+``surname_*``,    the same keys for the surname and the given name (TF tables, blocking)
+``given_*``
+``id_key``        valid ID, else the raw value if shaped like an ID (15 → 18 characters)
+``id_anchor``     valid ID (check character and date) whose implied sex and birth date agree
+                  with the record (else null)
+``id_conflict``   True when the valid ID's implied sex or birth date contradicts the record
+``sex``           the record's sex, else the one its valid ID implies
+``dob``           birth date 'YYYY-MM-DD' (the record's, else the one its valid ID implies)
+``dob_y/m/d``     its year, month and day as integers
+``county``,       administrative codes, coarser ones completed from finer ones
+``township``,
+``village``
+``address_key``   normalised address text (short names of autonomous divisions, 三组 → 3组)
+================  =========================================================================
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from jingzhun.errors import JingzhunError
+from jingzhun.linkage._arrays import as_array
+from jingzhun.linkage.address import address_keys, complete_codes
+from jingzhun.linkage.birthdate import _as_date_array
+from jingzhun.linkage.chinese import name_keys_table
+from jingzhun.linkage.idnumber import id_agreement, linkage_id_keys
+from jingzhun.normalise.idcard import birth_dates_from_ids, normalise_ids, sex_from_ids
+
+#: Canonical input fields; only the unique id and ``name`` are required.
+INPUT_FIELDS = (
+    "id_number", "id_number_raw", "name", "sex", "birth_date",
+    "county_code", "township_code", "village_code", "address",
+)
+
+PREPARED_COLUMNS = (
+    "name", "name_fold", "name_pinyin", "name_pinyin_fuzzy", "surname_fold", "given_fold",
+    "surname_pinyin", "given_pinyin", "id_key", "id_anchor", "id_conflict", "sex", "dob",
+    "dob_y", "dob_m", "dob_d",
+    "county", "township", "village", "address_key",
+)
+
+
+class LinkageInputError(JingzhunError):
+    """The table given to linkage lacks a required column or has duplicate record ids."""
+
+
+def _column(
+    frame: pd.DataFrame, name: str, n: int, type_: pa.DataType | None = None
+) -> pa.Array:
+    type_ = type_ or pa.string()
+    if name not in frame.columns:
+        return pa.nulls(n, type_)
+    if type_ == pa.date32():
+        return _as_date_array(frame[name])
+    return as_array(frame[name], type_)
+
+
+def prepare_records(
+    table: pd.DataFrame | pa.Table, *, unique_id: str = "record_id",
+    keep: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Derived linkage columns for canonical person records (see the module doc).
+
+    ``keep`` names extra input columns to carry through (e.g. a source name).
+
+    >>> import datetime as dt
+    >>> p = prepare_records(pd.DataFrame({"record_id": ["a"], "name": ["張偉"],
+    ...     "id_number": [None], "id_number_raw": ["110105491231002"], "sex": [None],
+    ...     "birth_date": [None], "village_code": ["520526104201"]}))
+    >>> p.loc[0, ["name_fold", "name_pinyin", "id_key", "sex", "dob", "county"]].tolist()
+    ['张伟', 'zhang wei', '11010519491231002X', 'female', '1949-12-31', '520526']
+    """
+    frame = table.to_pandas() if isinstance(table, pa.Table) else table
+    if unique_id not in frame.columns or "name" not in frame.columns:
+        missing = [c for c in (unique_id, "name") if c not in frame.columns]
+        raise LinkageInputError(
+            f"linkage input lacks column(s) {missing}", where=f"columns {list(frame.columns)}",
+            fix="pass canonical person records (see jingzhun.linkage.prepare.INPUT_FIELDS)",
+        )
+    if frame[unique_id].duplicated().any():
+        dup = frame.loc[frame[unique_id].duplicated(), unique_id].iloc[0]
+        raise LinkageInputError(
+            f"record id {dup!r} occurs more than once", where=f"column {unique_id!r}",
+            fix="give every record a unique id (e.g. '<source>:<row>')",
+        )
+    n = len(frame)
+    names = name_keys_table(_column(frame, "name", n))
+
+    id_key = linkage_id_keys(
+        _column(frame, "id_number", n),
+        _column(frame, "id_number_raw", n) if "id_number_raw" in frame.columns else None,
+    )
+    valid_id = normalise_ids(id_key).ids  # keys that pass the check character and date
+    rec_sex = _column(frame, "sex", n)
+    rec_dob = _column(frame, "birth_date", n, pa.date32())
+    agreement = id_agreement(valid_id, rec_sex, rec_dob)
+    anchor = pc.if_else(agreement.conflicting, pa.scalar(None, pa.string()), valid_id)
+    sex = pc.coalesce(rec_sex, sex_from_ids(valid_id))
+    dob = pc.coalesce(rec_dob, birth_dates_from_ids(valid_id))
+
+    codes = complete_codes(
+        _column(frame, "county_code", n), _column(frame, "township_code", n),
+        _column(frame, "village_code", n),
+    )
+    out: dict[str, Any] = {unique_id: frame[unique_id].to_numpy()}
+    renamed = {"fold": "name_fold", "pinyin": "name_pinyin", "pinyin_fuzzy": "name_pinyin_fuzzy"}
+    for field in names.column_names:
+        out[renamed.get(field, field)] = names[field].to_numpy(zero_copy_only=False)
+    dob_valid = np.asarray(pc.is_valid(dob).to_numpy(zero_copy_only=False), dtype=bool)
+    out.update(
+        id_key=id_key.to_numpy(zero_copy_only=False),
+        id_anchor=anchor.to_numpy(zero_copy_only=False),
+        id_conflict=agreement.conflicting.to_numpy(zero_copy_only=False),
+        sex=sex.to_numpy(zero_copy_only=False),
+        dob=pc.strftime(dob, format="%Y-%m-%d").to_numpy(zero_copy_only=False),
+        dob_y=pd.array(pc.year(dob).to_numpy(zero_copy_only=False), dtype="Int32"),
+        dob_m=pd.array(pc.month(dob).to_numpy(zero_copy_only=False), dtype="Int32"),
+        dob_d=pd.array(pc.day(dob).to_numpy(zero_copy_only=False), dtype="Int32"),
+        county=codes.county.to_numpy(zero_copy_only=False),
+        township=codes.township.to_numpy(zero_copy_only=False),
+        village=codes.village.to_numpy(zero_copy_only=False),
+        address_key=address_keys(_column(frame, "address", n)).to_numpy(zero_copy_only=False),
+    )
+    prepared = pd.DataFrame(out)
+    for col in ("dob_y", "dob_m", "dob_d"):
+        prepared.loc[~dob_valid, col] = pd.NA
+    for col in keep:
+        prepared[col] = frame[col].to_numpy()
+    return prepared
