@@ -1,0 +1,40 @@
+"""A small synthetic province, generated once per test session and ingested once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCALE = 0.0005   # about 19,000 residents
+MONTHS = 12
+SEED = 7
+
+
+def jingzhun(*args: str, env: dict[str, str] | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run the installed CLI as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "jingzhun", *args], capture_output=True, text=True,
+        env={**os.environ, **(env or {})}, timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def province(tmp_path_factory) -> Path:
+    from jingzhun.synth import SynthConfig, generate
+
+    out = tmp_path_factory.mktemp("province")
+    generate(SynthConfig(scale=SCALE, months=MONTHS, seed=SEED), out=out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def ingested(province, tmp_path_factory):
+    from jingzhun.cli.data import ingest_source
+
+    ws = tmp_path_factory.mktemp("ws") / "w"
+    result = ingest_source(province, ws)
+    return ws, result
