@@ -118,3 +118,20 @@ def test_ingesting_again_changes_nothing(ingested, province):
     again = ingest_source(province, ws)
     assert {f["status"] for f in again["files"]} == {"unchanged"}
     assert outputs_digest(Workspace(ws), ("raw", "validated", "quarantine")) == before
+
+
+def test_late_reports_show_in_timeliness_where_planted(ingested, truth_defects):
+    from jingzhun.pipeline import run_pipeline
+    from jingzhun.pipeline.stages import STAGES
+    from jingzhun.workspace import read_json
+
+    ws, _ = ingested
+    run_pipeline(Workspace(ws), [s for s in STAGES if s.name == "quality"])
+    report = read_json(ws / "reports" / "quality" / "quality.json")["departments"]
+    planted = {d["file"].split("/")[0] for d in truth_defects if d["defect"] == "late_report"}
+    assert {"health", "hrss"} <= planted
+    for dept in planted:
+        fields = report[dept]["timeliness"]["fields"]
+        assert max(f["late_share"] for f in fields.values()) > 0, dept
+    # A company's founding date is an attribute, not an event: no timeliness for market.
+    assert report["market"]["timeliness"] is None

@@ -71,10 +71,7 @@ def demo(
         },
         "period": ran["period"],
         "stages": {k: v for k, v in ran["stages"].items()},
-        "quality": {
-            d: {k: v for k, v in q.items() if k in ("completeness", "validity", "uniqueness", "timeliness")}
-            for d, q in quality.get("departments", {}).items()
-        },
+        "quality": {d: _quality_row(q) for d, q in quality.get("departments", {}).items()},
         "seconds": seconds,
         "dashboard": "not yet available (web issue); run with --no-serve",
     }
@@ -101,17 +98,32 @@ def _print_summary(s: dict[str, Any]) -> None:
         + ("[green]对账一致 reconciled[/]" if ing["reconciled"] else "[red]NOT reconciled[/]")
     )
     table = Table(title="数据质量 data quality (by department)")
-    for col in ("部门 dept", "完整性 completeness", "有效性 validity", "唯一性 uniqueness", "及时性 timeliness"):
+    for col in ("部门 dept", "行数 rows", "通过 accepted", "完整性 complete", "重复 duplicates",
+                "迟报 late", "首要问题 top defect"):
         table.add_column(col)
     for d, q in s["quality"].items():
-        table.add_row(d, *(_fmt(q.get(k)) for k in ("completeness", "validity", "uniqueness", "timeliness")))
+        table.add_row(
+            d, f"{q['rows_in']:,}", f"{q['accepted_share']:.1%}", f"{q['completeness']:.1%}",
+            f"{q['duplicate_rows']:,}", "-" if q["late_share"] is None else f"{q['late_share']:.1%}",
+            q["top_defect"] or "-",
+        )
     out_console.print(table)
     out_console.print(f"耗时 seconds: {s['seconds']}")
 
 
-def _fmt(v: Any) -> str:
-    if isinstance(v, dict):
-        v = v.get("overall", v.get("score", next(iter(v.values()), None)))
-    if isinstance(v, float):
-        return f"{v:.3f}"
-    return "-" if v is None else str(v)
+def _quality_row(q: dict[str, Any]) -> dict[str, Any]:
+    """The figures a data officer scans first, from one department's quality report."""
+    late = None
+    if q.get("timeliness"):
+        fields = q["timeliness"]["fields"].values()
+        rows = sum(f["rows"] for f in fields)
+        late = sum(f["late_share"] * f["rows"] for f in fields) / rows if rows else None
+    top = q.get("top_defects") or []
+    return {
+        "rows_in": q["rows_in"],
+        "accepted_share": q["validity"]["accepted_share"],
+        "completeness": q["completeness"]["overall"],
+        "duplicate_rows": q["uniqueness"]["duplicate_rows"],
+        "late_share": late,
+        "top_defect": f"{top[0]['reason']} ({top[0]['rows']})" if top else None,
+    }

@@ -208,15 +208,10 @@ class Contract(_Strict):
 
     @property
     def event_date_fields(self) -> list[str]:
-        """Date fields describing events (for timeliness): those marked ``event_date: true``;
-        when none is marked and the row kind is event/payment/business, every date field other
-        than ``birth_date``."""
-        marked = [c.field for c in self.columns if c.event_date]
-        if marked:
-            return marked
-        if self.row_kind in ("event", "payment", "business"):
-            return [c.field for c in self.columns if c.type == "date" and c.field != "birth_date"]
-        return []
+        """Date fields describing events the extract reports (for timeliness): exactly those
+        marked ``event_date: true``. Historical attributes (a company's founding date, a
+        house's appraisal date) are not events and must not be marked."""
+        return [c.field for c in self.columns if c.event_date]
 
     @property
     def cycle_months(self) -> int | None:
