@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import time
 from collections import Counter
@@ -21,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from jingzhun.errors import WorkspaceError
+from jingzhun.hashing import sha256_file
 from jingzhun.synth import truth
 from jingzhun.synth.areas import areas_table, build_areas
 from jingzhun.synth.config import SynthConfig
@@ -79,14 +79,6 @@ def _prepare(out: Path) -> None:
                              where=str(out), fix="choose an empty or new folder")
     (out / "departments").mkdir()
     (out / "truth").mkdir()
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def generate(cfg: SynthConfig, out: Path, progress: Progress | None = None) -> dict[str, Any]:
@@ -184,7 +176,7 @@ def generate(cfg: SynthConfig, out: Path, progress: Progress | None = None) -> d
 
     summary = _summary(cfg, w, files, defects, anomalies, roll_err)
     say("manifest", 0.0)
-    hashes = {str(pth.relative_to(out)).replace("\\", "/"): _sha256(pth)
+    hashes = {str(pth.relative_to(out)).replace("\\", "/"): sha256_file(pth)
               for pth in sorted(out.rglob("*")) if pth.is_file() and pth.name != "synth.json"}
     truth.write_json(out / "synth.json", {"config": cfg.model_dump(mode="json"),
                                           "summary": summary, "sha256": hashes})

@@ -7,7 +7,6 @@ earlier copy moves to ``raw/_superseded/<sha12>/`` (nothing is lost).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import uuid
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jingzhun.errors import IngestError
+from jingzhun.hashing import sha256_file
 from jingzhun.workspace import Workspace
 
 IGNORED_NAMES = {"synth.json", ".DS_Store", "Thumbs.db"}
@@ -43,14 +43,6 @@ def iter_source_files(root: Path) -> list[tuple[str, Path]]:
             continue
         out.append((rel.as_posix(), path))
     return out
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _copy_atomic(src: Path, dst: Path) -> None:
