@@ -89,7 +89,6 @@ def simulate(cfg: SynthConfig, hh: Frame, p: Frame, villages: pd.DataFrame,
                            + [np.datetime64(f"{cfg.period(M)[:4]}-{cfg.period(M)[4:]}-01", "D")])
     cal_month = np.array([int(q[4:]) for q in cfg.periods])
     age0 = _age(p, start_day)
-    h_of = p["household"]
     # ------------------------------------------------------------ schedules at the start
     chronic = p["health"] == 1
     serious0 = p["health"] == 2
@@ -148,7 +147,6 @@ def simulate(cfg: SynthConfig, hh: Frame, p: Frame, villages: pd.DataFrame,
     job_loss = np.r_[job_loss, z16]
     cur_wage = np.r_[cur_wage, np.zeros(n_new, np.int64)]
     P0 = p.n
-    h_of = p["household"]
 
     # pro-poor growth (ours): low-income households' market incomes grow faster
     size0 = hh["size_start"].astype(float)
@@ -159,7 +157,6 @@ def simulate(cfg: SynthConfig, hh: Frame, p: Frame, villages: pd.DataFrame,
     # ------------------------------------------------------------ assistance measures
     on_roll = hh["roll_status"] == POOR
     gap = np.maximum(poverty_line_fen(cfg, min(M, 24) - 1) * 1.0 - inc0, 0)
-    n_meas = on_roll.sum()
     ms = Frame(household=np.flatnonzero(on_roll).astype(np.int64))
     k = ms.n
     mt_rel = hh["remote"][ms["household"]] & (rng.random(k) < 0.3) & (cfg.start_year <= 2020)
@@ -187,7 +184,6 @@ def simulate(cfg: SynthConfig, hh: Frame, p: Frame, villages: pd.DataFrame,
     # housing renovation for roll households in C/D houses
     # ------------------------------------------------------------ state
     village = hh["village"].copy()
-    vil_codes = villages["village_code"].to_numpy()
     county_of_v = pd.Index(sorted(villages["county_code"].unique())).get_indexer(
         villages["county_code"])
     # resettlement site per county: the first community of the seat township (else first village)
@@ -230,7 +226,6 @@ def simulate(cfg: SynthConfig, hh: Frame, p: Frame, villages: pd.DataFrame,
     shock_idx = cfg.month_index(cfg.migrant_shock_month) if cfg.migrant_shock_month else -99
     bus_net = (hh["business_gross_fen"] - hh["business_cost_fen"]) / 12
     base_other = (hh["agri_fen"] / 12, bus_net, hh["property_fen"] / 12, hh["eco_comp_fen"] / 12)
-    new_persons: list[Frame] = []
     claim_seq = 0
 
     for m in range(M):
@@ -330,8 +325,6 @@ def simulate(cfg: SynthConfig, hh: Frame, p: Frame, villages: pd.DataFrame,
         market = market * np.where(shock, shock_fac, 1.0)
         pens = np.bincount(p["household"], weights=(p["pension_fen"] + p["dis_allowance_fen"])
                            * alive / 12, minlength=H)
-        new_dis_allow = np.bincount(p["household"], weights=dis_now & alive & (dis_grade <= 2),
-                                    minlength=H) * 7000
         uplift = np.where(uplift_start <= m, uplift_amt, 0) * np.minimum(
             1.0, (m - uplift_start + 1) / 3.0).clip(0, 1)
         size_m = np.bincount(p["household"], weights=alive, minlength=H).astype(np.int16)

@@ -95,7 +95,6 @@ def build_population(cfg: SynthConfig, div: pd.DataFrame,
     """(households, persons) at the first day of the start month."""
     rng = substream(cfg.seed, "population")
     start_day = np.datetime64(cfg.start + "-01", "D")
-    start_year = cfg.start_year + (cfg.start_month - 1) / 12
 
     # ---------------- households per village
     community = villages["village_type"].eq("community").to_numpy()
