@@ -9,7 +9,7 @@ import pytest
 
 MODULES = [
     "_arrays", "address", "birthdate", "chinese", "cluster", "comparisons", "frequencies",
-    "idnumber", "link", "prepare", "settings", "shapes",
+    "files", "idnumber", "link", "prepare", "settings", "shapes",
 ]
 
 

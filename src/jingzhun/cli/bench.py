@@ -86,3 +86,56 @@ def bench_pmt(
         }
     out["seconds"] = round(time.perf_counter() - t0, 1)
     emit_json(out)
+
+
+@app.command("linkage")
+def bench_linkage(
+    dataset: str | None = typer.Option(None, help="febrl4: the FEBRL4 benchmark (offline)"),
+    scale: float | None = typer.Option(None, help="synthetic province scale (0.01 = 386k people)"),
+    months: int = typer.Option(24),
+    seed: int = typer.Option(1),
+    keep: Path | None = typer.Option(
+        None, help="keep province/ and workspace/ in this folder; reused when already there"),
+    baseline: bool = typer.Option(True, "--baseline/--no-baseline",
+                                  help="also run the generic Splink model"),
+    json_: bool = typer.Option(True, "--json/--no-json", help="JSON output (always on)"),
+) -> None:
+    """Our linker vs a plain Splink model, same run: precision, recall, F1, seconds.
+
+    --dataset febrl4, or --scale S (the synthetic province against its truth, with the hard
+    subset of records whose ID is missing, invalid or wrong, cluster counts and peak memory).
+    """
+    if (dataset is None) == (scale is None):
+        raise typer.BadParameter("give exactly one of --dataset febrl4 or --scale S")
+    with reported_errors():
+        if dataset is not None:
+            if dataset.lower() != "febrl4":
+                raise typer.BadParameter(f"unknown dataset {dataset!r}: only febrl4")
+            from jingzhun.linkage import bench_febrl4
+
+            result = bench_febrl4()
+            result["peak_rss_mb"] = peak_rss_mb()
+            emit_json(result)
+            return
+        from jingzhun.cli.data import ingest_source
+        from jingzhun.evaluation.linkage_bench import bench_synthetic
+        from jingzhun.synth import SynthConfig, generate
+
+        base = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="jingzhun-bench-"))
+        try:
+            province, workspace = base / "province", base / "workspace"
+            t0 = time.perf_counter()
+            if not (province / "synth.json").exists():
+                generate(SynthConfig(scale=scale, months=months, seed=seed), out=province)
+            t1 = time.perf_counter()
+            if not (workspace / "_state" / "manifest.json").exists():
+                ingest_source(province, workspace)
+            t2 = time.perf_counter()
+            result = bench_synthetic(province, workspace, baseline=baseline)
+            result.update(scale=scale, months=months, seed=seed,
+                          synth_seconds=round(t1 - t0, 1), ingest_seconds=round(t2 - t1, 1),
+                          peak_rss_mb=peak_rss_mb())
+            emit_json(result)
+        finally:
+            if not keep:
+                shutil.rmtree(base, ignore_errors=True)

@@ -16,7 +16,8 @@ data. The output has one row per input record and these columns:
                   with the record (else null)
 ``id_conflict``   True when the valid ID's implied sex or birth date contradicts the record
 ``sex``           the record's sex, else the one its valid ID implies
-``dob``           birth date 'YYYY-MM-DD' (the record's, else the one its valid ID implies)
+``dob``           birth date 'YYYY-MM-DD' (the record's, else the one its valid ID implies,
+                  else the one encoded in an ID-shaped invalid value)
 ``dob_y/m/d``     its year, month and day as integers
 ``county``,       administrative codes, coarser ones completed from finer ones
 ``township``,
@@ -112,7 +113,10 @@ def prepare_records(
     agreement = id_agreement(valid_id, rec_sex, rec_dob)
     anchor = pc.if_else(agreement.conflicting, pa.scalar(None, pa.string()), valid_id)
     sex = pc.coalesce(rec_sex, sex_from_ids(valid_id))
-    dob = pc.coalesce(rec_dob, birth_dates_from_ids(valid_id))
+    # No birth date on the record: the valid ID's, else the one an ID-shaped but invalid value
+    # encodes (a one-digit error mostly leaves the date intact; if not, the date comparison's
+    # one-mistyped-character level still applies). Sex is not taken from invalid values.
+    dob = pc.coalesce(rec_dob, birth_dates_from_ids(valid_id), birth_dates_from_ids(id_key))
 
     codes = complete_codes(
         _column(frame, "county_code", n), _column(frame, "township_code", n),

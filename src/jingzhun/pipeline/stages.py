@@ -99,6 +99,13 @@ def register_views(ws: Workspace) -> None:
             ws.engine.register(f"{zone}__{dept}", paths)
 
 
+def registry_stage(ctx: StageContext) -> dict[str, Any]:
+    """Identity resolution and the golden registry (jingzhun.registry, docs/registry.md)."""
+    from jingzhun.registry.build import build_registry
+
+    return build_registry(ctx.ws, files=department_files(ctx.ws, "validated"), progress=ctx.progress)
+
+
 def quality_stage(ctx: StageContext) -> dict[str, Any]:
     ws = ctx.ws
     manifest = ws.read_state("manifest", {"files": {}})
@@ -117,6 +124,7 @@ def quality_stage(ctx: StageContext) -> dict[str, Any]:
 
 STAGES: list[Stage] = [
     Stage("validate", ("raw",), ("validated", "quarantine"), validate_stage, "校验", "validate"),
+    Stage("registry", ("validated",), ("registry",), registry_stage, "人员户籍库", "registry"),
     Stage(
         "quality", ("validated", "quarantine"), ("reports/quality",), quality_stage,
         "数据质量", "data quality",
