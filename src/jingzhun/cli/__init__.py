@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from jingzhun import __version__
-from jingzhun.cli import bench, data, demo, mpi, pmt
+from jingzhun.cli import bench, data, demo, identify, linkage, mpi, pmt
 
 app = typer.Typer(
     name="jingzhun",
@@ -17,14 +17,21 @@ app = typer.Typer(
 data.register(app)
 demo.register(app)
 mpi.register(app)
+identify.register(app)
+linkage.register(app)
 pmt.register(app)
 app.add_typer(bench.app, name="bench", help="benchmarks that print JSON")
 
 
 @app.command()
-def version() -> None:
+def version(json_: bool = typer.Option(False, "--json")) -> None:
     """Print the version."""
-    typer.echo(__version__)
+    if json_:
+        from jingzhun.cli.common import emit_json
+
+        emit_json({"version": __version__})
+    else:
+        typer.echo(__version__)
 
 
 def main() -> None:
