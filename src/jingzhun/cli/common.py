@@ -15,7 +15,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from jingzhun.errors import JingzhunError
 
 err_console = Console(stderr=True, soft_wrap=True)
-out_console = Console()
+# Piped output (logs, CI) gets a wide console so tables are not squeezed to 80 columns.
+out_console = Console(width=None if sys.stdout.isatty() else 140)
 
 JsonOpt = typer.Option(False, "--json", help="print a machine-readable JSON summary on stdout")
 

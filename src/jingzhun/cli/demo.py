@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
 
 
 def demo(
-    scale: float = typer.Option(0.01, help="1.0 = Guizhou's 38.56 million residents"),
+    scale: float = typer.Option(0.005, help="1.0 = Guizhou's 38.56 million residents"),
     months: int = typer.Option(24, help="months of events"),
     seed: int = typer.Option(1),
     data: Path = typer.Option(Path("demo"), help="folder for the province and the workspace"),
