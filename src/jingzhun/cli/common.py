@@ -6,13 +6,17 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from jingzhun.errors import JingzhunError
+from jingzhun.errors import IngestError, JingzhunError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 err_console = Console(stderr=True, soft_wrap=True)
 # Piped output (logs, CI) gets a wide console so tables are not squeezed to 80 columns.
@@ -57,3 +61,23 @@ def reported_errors() -> Iterator[None]:
         if exc.fix:
             err_console.print(f"  处理 how to fix: {exc.fix}")
         raise typer.Exit(2) from exc
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read CSV (UTF-8 or GB18030), XLSX or Parquet into a DataFrame (analyst tools)."""
+    import pandas as pd
+
+    if not path.exists():
+        raise IngestError("data file does not exist", where=str(path), fix="check the path")
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return pd.read_parquet(path)
+    if suffix in (".xlsx", ".xls"):
+        return pd.read_excel(path, engine="calamine")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return pd.read_csv(path, encoding=encoding)
+        except UnicodeDecodeError:
+            continue
+    raise IngestError("file is neither UTF-8 nor GB18030 text", where=str(path),
+                      fix="save it as UTF-8 CSV, XLSX or Parquet")

@@ -25,7 +25,7 @@ def identify(
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    from jingzhun.cli.mpi import read_table
+    from jingzhun.cli.common import read_table
     from jingzhun.engine import connect
     from jingzhun.engine.base import write_parquet_atomic
     from jingzhun.policy.evaluate import evaluate

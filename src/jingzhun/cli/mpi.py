@@ -4,33 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import typer
 
-from jingzhun.cli.common import emit_json, out_console, reported_errors
-from jingzhun.errors import ConfigError, IngestError
+from jingzhun.cli.common import emit_json, out_console, read_table, reported_errors
+from jingzhun.errors import ConfigError
 
 
 def register(app: typer.Typer) -> None:
     app.command()(mpi)
-
-
-def read_table(path: Path) -> pd.DataFrame:
-    """Read CSV (UTF-8 or GB18030), XLSX or Parquet into a DataFrame."""
-    if not path.exists():
-        raise IngestError("data file does not exist", where=str(path), fix="check the path")
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        return pd.read_parquet(path)
-    if suffix in (".xlsx", ".xls"):
-        return pd.read_excel(path, engine="calamine")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return pd.read_csv(path, encoding=encoding)
-        except UnicodeDecodeError:
-            continue
-    raise IngestError("file is neither UTF-8 nor GB18030 text", where=str(path),
-                      fix="save it as UTF-8 CSV, XLSX or Parquet")
 
 
 def mpi(

@@ -24,7 +24,7 @@ def pmt(
     json_: bool = typer.Option(False, "--json"),
 ) -> None:
     """OLS, boosting, quantile and hybrid PMTs: exclusion/inclusion errors, nested-CV best."""
-    from jingzhun.cli.mpi import read_table
+    from jingzhun.cli.common import read_table
     from jingzhun.targeting.pmt import PMTConfig, calibrate
 
     cfg = PMTConfig(

@@ -6,6 +6,7 @@ raw → validated + quarantine → (registry → indicators → decisions → ou
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,6 @@ from jingzhun.workspace import Workspace, write_json_atomic
 
 
 def _contract_digest(contract: Contract) -> str:
-    import hashlib
-
     return hashlib.sha256(contract.model_dump_json().encode()).hexdigest()[:16]
 
 
