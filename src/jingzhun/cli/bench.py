@@ -111,7 +111,7 @@ def bench_linkage(
         if dataset is not None:
             if dataset.lower() != "febrl4":
                 raise typer.BadParameter(f"unknown dataset {dataset!r}: only febrl4")
-            from jingzhun.linkage import bench_febrl4
+            from jingzhun.evaluation.febrl4 import bench_febrl4
 
             result = bench_febrl4()
             result["peak_rss_mb"] = peak_rss_mb()

