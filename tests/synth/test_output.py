@@ -223,7 +223,14 @@ def test_roll_errors_are_visible_in_the_roll(province: tuple[Path, dict[str, Any
     assert len(missed) and not (set(missed) & on_roll)
     assert hh.loc[missed, "poor_start"].all()
     inc = err.loc[err["error"] == "wrongly_included", "household_id"]
-    assert len(inc) and (~hh.loc[inc, "poor_start"]).all()
+    assert len(inc) and set(inc) <= on_roll
+    # wrongly included: not poor, or poor but excluded by a rule (car, housing, company, payroll)
+    by_rule = hh.loc[inc, ["car_at_start", "commercial_housing_at_start", "company_at_start",
+                           "payroll_household"]].any(axis=1)
+    assert (~hh.loc[inc, "poor_start"] | by_rule).all()
+    assert (~hh.loc[inc, "poor_start"]).any() and (hh.loc[inc, "poor_start"] & by_rule).any()
+    assert not hh.loc[missed, ["car_at_start", "commercial_housing_at_start",
+                               "company_at_start", "payroll_household"]].any(axis=None)
 
 
 def test_payment_anomalies_hold_in_the_data(province: tuple[Path, dict[str, Any]],

@@ -69,7 +69,13 @@ def build_roll(cfg: SynthConfig, hh: Frame, p: Frame, income_pc: np.ndarray, lin
     re = cfg.roll_errors
     u = rng.random(H)
     in_over = hh["county"] == over_county
-    missed = poor0 & (u < re.wrongly_missed)
+    h = p["household"]
+    cadre_hh = np.bincount(h, weights=p["cadre"] > 0, minlength=H) > 0
+    payroll_hh = np.bincount(h, weights=np.isin(p["payroll"], [1, 2, 3]), minlength=H) > 0
+    # the exclusion checks of the rules (domain.md §5): such a household may not be on the roll
+    # whatever its income, so it is never "missed"; on the roll it is wrongly included
+    by_rule = hh["car"] | hh["commercial_housing"] | hh["has_company"] | payroll_hh
+    missed = poor0 & ~by_rule & (u < re.wrongly_missed)
     p_exit = np.where(in_over, re.wrongly_exited * re.over_report_factor, re.wrongly_exited)
     wexit = poor0 & ~missed & (u >= re.wrongly_missed) & (u < re.wrongly_missed + p_exit)
     status[missed] = NOT_ON_ROLL
@@ -81,9 +87,6 @@ def build_roll(cfg: SynthConfig, hh: Frame, p: Frame, income_pc: np.ndarray, lin
                                                            "exited_below_line")
     n_inc = int(round(re.wrongly_included * (status == POOR).sum()))
     cand = rural & ~poor0
-    h = p["household"]
-    cadre_hh = np.bincount(h, weights=p["cadre"] > 0, minlength=H) > 0
-    payroll_hh = np.bincount(h, weights=np.isin(p["payroll"], [1, 2, 3]), minlength=H) > 0
     wgt = np.where(cand, 1.0, 0.0) * np.where(income_pc < 2 * line, 3.0, 1.0)
     wgt *= np.where(cadre_hh, 20.0, 1.0) * np.where(hh["car"], 4.0, 1.0)
     wgt *= np.where(payroll_hh, 4.0, 1.0) * np.where(hh["has_company"], 4.0, 1.0)
@@ -99,6 +102,13 @@ def build_roll(cfg: SynthConfig, hh: Frame, p: Frame, income_pc: np.ndarray, lin
              hist[inc]],
             ["cadre_relative", "public_payroll", "company", "car", "overdue_exit"],
             "income_above_line")
+
+    # truly poor households on the roll that a rule excludes are wrongly included as well
+    viol = (status == POOR) & (err == "") & by_rule
+    err[viol] = "wrongly_included"
+    detail[viol] = np.select(
+        [payroll_hh[viol], hh["has_company"][viol], hh["car"][viol]],
+        ["public_payroll", "company", "car"], "commercial_housing")
 
     # recorded causes: the true main cause, misrecorded for a share
     rec_cause = causes.copy()

@@ -11,7 +11,7 @@ import pandas as pd
 from jingzhun.synth.departments.assets import current_heads
 from jingzhun.synth.departments.common import person_cols
 from jingzhun.synth.departments.registry import _yearly_months
-from jingzhun.synth.events import DISASTER_TYPES
+from jingzhun.synth.events import DISASTER_TYPES, income_pc
 from jingzhun.synth.extract import (
     Extract,
     concat,
@@ -112,6 +112,14 @@ def agriculture(w: World) -> Iterator[Extract]:
                                      (~cm).astype(np.int64))
         div = np.where(cm, rng.integers(200, 1500, hs.size) * 100, 0)
         cols["dividend_fen"] = fmt_yuan(div, always_decimals=False, missing=~cm)
+        # the yearly household income check (农户收入核查, 入户走访): annual net income per
+        # person from every source, as the village recorded it (whole yuan)
+        if m == 0:
+            pc_inc = hh["income_start_fen"][hs] / np.maximum(hh["size_start"][hs], 1)
+        else:
+            pc_inc = income_pc(w.hist, m)[hs]
+        cols["income_per_capita_fen"] = fmt_yuan(
+            np.round(np.maximum(pc_inc, 0) / 100).astype(np.int64) * 100, always_decimals=False)
         cols["record_date"] = fmt_date(w.month_start(m) - rng.integers(1, 60, hs.size).astype(
             "timedelta64[D]"), "%Y-%m-%d")
         yield Extract("agriculture", w.cfg.period(m), cols, pids.astype(np.int64),
@@ -134,8 +142,8 @@ def emergency(w: World) -> Iterator[Extract]:
         # a month without disasters still sends its (empty) report
         d = dis[dis["month"] == m].reset_index(drop=True)
         hm = hits[hits["month"] == m]
-        hm = hm.assign(size=w.hist.size[m][hm["household"].to_numpy()],
-                       land=w.hh["land_mu"][hm["household"].to_numpy()])
+        hi = hm["household"].to_numpy().astype(np.int64)  # an empty frame is float
+        hm = hm.assign(size=w.hist.size[m][hi], land=w.hh["land_mu"][hi])
         agg = hm.groupby("village").agg(
             households=("household", "size"), persons=("size", "sum"), land=("land", "sum"),
             loss=("loss_fen", "sum"),
