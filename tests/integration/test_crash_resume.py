@@ -15,7 +15,7 @@ from jingzhun.workspace.landing import land
 
 from .conftest import jingzhun
 
-OUTPUT_ZONES = ("validated", "quarantine", "registry", "reports")
+OUTPUT_ZONES = ("validated", "quarantine", "registry", "indicators", "decisions", "reports")
 
 
 def _validated_count(ws_path) -> int:

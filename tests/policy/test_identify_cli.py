@@ -10,6 +10,7 @@ import pandas as pd
 def test_identify_any_household_table(tmp_path):
     data = pd.DataFrame({
         "household_id": [1, 2, 3],
+        "rural_hukou": [True, True, True],
         "per_capita_net_income_fen": [250000, 500000, 250000],
         "food_clothing_secure": [True, True, True],
         "compulsory_education_secure": [True, True, True],

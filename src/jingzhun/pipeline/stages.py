@@ -1,7 +1,7 @@
 """The stages of the pipeline, in data-flow order.
 
-raw → validated + quarantine → (registry → indicators → decisions → outputs, as they land)
-→ reports.
+raw → validated + quarantine → registry → indicators + decisions (identify) → (outputs, as
+they land) → reports.
 """
 
 from __future__ import annotations
@@ -105,6 +105,21 @@ def registry_stage(ctx: StageContext) -> dict[str, Any]:
     return build_registry(ctx.ws, files=department_files(ctx.ws, "validated"), progress=ctx.progress)
 
 
+def identify_stage(ctx: StageContext) -> dict[str, Any]:
+    """Household indicators, decisions of every pack in force and the roll cross-check, for
+    the roll's month and the latest month (jingzhun.policy.workspace, docs/policy.md)."""
+    from jingzhun.policy.workspace import data_periods, identify_workspace, month_of
+
+    periods = sorted(set(data_periods(ctx.ws)) | ({month_of(ctx.period)} if ctx.period else set()))
+    out = {}
+    for i, period in enumerate(periods):
+        ctx.progress(f"identify {period}", i / max(len(periods), 1))
+        out[period] = identify_workspace(ctx.ws, period, refresh=True)
+        ctx.checkpoint()
+    return {"periods": periods,
+            "cross_check": {p: (o["cross_check"] or {}).get("counts") for p, o in out.items()}}
+
+
 def quality_stage(ctx: StageContext) -> dict[str, Any]:
     ws = ctx.ws
     manifest = ws.read_state("manifest", {"files": {}})
@@ -124,6 +139,10 @@ def quality_stage(ctx: StageContext) -> dict[str, Any]:
 STAGES: list[Stage] = [
     Stage("validate", ("raw",), ("validated", "quarantine"), validate_stage, "校验", "validate"),
     Stage("registry", ("validated",), ("registry",), registry_stage, "人员户籍库", "registry"),
+    Stage(
+        "identify", ("validated", "registry"), ("indicators", "decisions", "reports/identify"),
+        identify_stage, "精准识别", "identification",
+    ),
     Stage(
         "quality", ("validated", "quarantine"), ("reports/quality",), quality_stage,
         "数据质量", "data quality",

@@ -119,7 +119,7 @@ def compile_expression(
     if missing:
         raise ExpressionError(
             f"condition uses unknown indicator(s): {', '.join(missing)}", where=where,
-            fix="use indicator names from the indicator schema (docs/indicators.md)",
+            fix="use indicator names from the indicator schema (docs/policy.md, section Indicators)",
         )
 
     def build(node: ast.AST) -> Any:
