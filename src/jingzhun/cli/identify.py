@@ -12,6 +12,54 @@ from jingzhun.cli.common import emit_json, out_console, reported_errors
 
 def register(app: typer.Typer) -> None:
     app.command()(identify)
+    app.command()(simulate)
+
+
+def simulate(
+    workspace: Path = typer.Option(..., "--workspace", help="a workspace whose registry is built"),
+    period: str = typer.Option(..., "--period", help="YYYY-MM"),
+    set_: list[str] = typer.Option(..., "--set", help="PARAMETER=VALUE (repeatable), e.g. poverty_line_fen=400000"),
+    pack: str = typer.Option("", "--pack", help="cn-2014, cn-2021 or a folder (default: the pack in force that has the parameter)"),
+    json_: bool = typer.Option(False, "--json"),
+) -> None:
+    """What-if: change parameters without copying the pack; who enters and leaves, by county, and the cost."""
+    from jingzhun.errors import ConfigError
+    from jingzhun.indicators.build import check_period
+    from jingzhun.policy.evaluate import period_date
+    from jingzhun.policy.pack import load_pack, shipped_packs
+    from jingzhun.policy.simulate import parse_settings
+    from jingzhun.policy.simulate import simulate as run_simulation
+    from jingzhun.policy.workspace import ensure_indicators
+    from jingzhun.workspace import Workspace
+
+    with reported_errors():
+        check_period(period)
+        changes = parse_settings(set_)
+        if pack:
+            chosen = load_pack(pack)
+        else:
+            when = period_date(period)
+            fits = [load_pack(n) for n in shipped_packs()]
+            fits = [p for p in fits if p.rules_on(when)
+                    and all(c in p.parameters.parameters for c in changes)]
+            if not fits:
+                raise ConfigError(f"no pack in force in {period} has {', '.join(changes)}",
+                                  where="--set", fix="name the pack with --pack")
+            chosen = fits[0]
+        ws = Workspace(workspace, create=False)
+        try:
+            import pyarrow.parquet as pq
+
+            with ws.lock():
+                path = ensure_indicators(ws, period)
+            summary = run_simulation(chosen, changes, ws.engine.read_parquet(path),
+                                     pq.read_table(path), period, ws.engine)
+        finally:
+            ws.engine.close()
+    if json_:
+        emit_json(summary)
+    else:
+        out_console.print_json(data=summary)
 
 
 def identify(
