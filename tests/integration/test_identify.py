@@ -11,6 +11,7 @@ import pytest
 
 from jingzhun.evaluation.identify_bench import score_findings
 from jingzhun.indicators import INDICATORS
+
 from .conftest import jingzhun
 
 PERIOD = "2019-01"  # the roll's month (the synthetic start)

@@ -50,6 +50,8 @@ def demo(
             ran = run_workspace(workspace, progress=progress)
         seconds["run"] = round(time.perf_counter() - t, 2)
         quality = read_json(Workspace(workspace).zone("reports") / "quality" / "quality.json", {})
+        ident_dir = Workspace(workspace).zone("reports") / "identify"
+        identification = {f.stem: read_json(f, {}) for f in sorted(ident_dir.glob("*.json"))}
     files = ingested["files"]
     ok = [f for f in files if "error" not in f]
     rows_in = sum(f["rows_in"] for f in ok)
@@ -72,6 +74,9 @@ def demo(
         "period": ran["period"],
         "stages": {k: v for k, v in ran["stages"].items()},
         "quality": {d: _quality_row(q) for d, q in quality.get("departments", {}).items()},
+        "identification": {p: {"households": r.get("households"), "packs": r.get("packs"),
+                               "cross_check": (r.get("cross_check") or {}).get("counts")}
+                           for p, r in identification.items()},
         "seconds": seconds,
         "dashboard": "not yet available (web issue); run with --no-serve",
     }
@@ -108,6 +113,15 @@ def _print_summary(s: dict[str, Any]) -> None:
             q["top_defect"] or "-",
         )
     out_console.print(table)
+    for period, r in s.get("identification", {}).items():
+        for pack, v in (r.get("packs") or {}).items():
+            out_console.print(f"精准识别 identification {period} [{pack}]: {v['statuses']}")
+        if r.get("cross_check"):
+            c = r["cross_check"]
+            out_console.print(
+                f"  建档立卡比对 roll cross-check {period}: 错评 wrongly included "
+                f"{c['wrongly_included']}, 漏评 wrongly missed {c['wrongly_missed']}, "
+                f"错退 wrongly exited {c['wrongly_exited']} (decisions/crosscheck_{period}.parquet)")
     out_console.print(f"耗时 seconds: {s['seconds']}")
 
 

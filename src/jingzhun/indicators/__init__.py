@@ -6,7 +6,12 @@ each indicator's formula and source departments (docs/policy.md).
 """
 
 from jingzhun.indicators.build import (
-    PARAMETERS, Sources, compute, household_indicators, shift, sources_for,
+    PARAMETERS,
+    Sources,
+    compute,
+    household_indicators,
+    shift,
+    sources_for,
 )
 from jingzhun.indicators.catalogue import BY_NAME, INDICATORS, Indicator
 

@@ -59,7 +59,7 @@ def cross_check(decisions: pa.Table, indicators: pa.Table) -> pa.Table:
     finding[on_roll & ~eligible & evidence] = "wrongly_included"
     finding[~on_roll & ~exited & eligible] = "wrongly_missed"
     finding[exited & ~on_roll & eligible] = "wrongly_exited"
-    rows = np.flatnonzero(finding != None)  # noqa: E711
+    rows = np.flatnonzero(finding != None)
     reasons = decisions["reasons"].to_pylist()
     fired = decisions["fired"].to_pylist()
     ev_cols = {c: ind[c].to_pylist() for c in EVIDENCE if c in ind.column_names}

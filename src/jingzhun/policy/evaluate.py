@@ -37,7 +37,7 @@ def evaluate(pack: Pack, table: ibis.Table, period: str, engine: Engine,
         raise ConfigError(f"the household table has no {key!r} column", where="households",
                           fix="name the household identifier column household_id")
     active = pack.rules_on(when)
-    resolve = lambda name: pack.parameters.at(name, when)  # noqa: E731
+    resolve = lambda name: pack.parameters.at(name, when)
     fired = {}
     for rule in pack.rules:
         if rule in active:
