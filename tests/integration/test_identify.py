@@ -97,8 +97,13 @@ def test_identify_workspace_cli(identified):
     out = json.loads(r.stdout)
     assert out["period"] == PERIOD and out["households"] > 0
     assert set(out["packs"]) == {"cn-2014"}
-    assert set(out["cross_check"]["counts"]) == {"wrongly_included", "wrongly_missed",
-                                                 "wrongly_exited"}
+    assert set(out["cross_check"]["counts"]) == {"wrongly_included", "exit_due",
+                                                 "wrongly_missed", "wrongly_exited"}
+    assert out["cross_check"]["counts"]["exit_due"] == 0  # the roll's own month
+    later_2020 = jingzhun("identify", "--workspace", str(identified), "--period", "2019-12", "--json")
+    assert later_2020.returncode == 0, later_2020.stderr
+    counts = json.loads(later_2020.stdout)["cross_check"]["counts"]
+    assert counts["exit_due"] > 0
     later = jingzhun("identify", "--workspace", str(identified), "--period", "2021-03", "--json")
     assert later.returncode == 0, later.stderr
     assert set(json.loads(later.stdout)["packs"]) == {"cn-2021"}

@@ -120,7 +120,8 @@ def _print_summary(s: dict[str, Any]) -> None:
             c = r["cross_check"]
             out_console.print(
                 f"  建档立卡比对 roll cross-check {period}: 错评 wrongly included "
-                f"{c['wrongly_included']}, 漏评 wrongly missed {c['wrongly_missed']}, "
+                f"{c['wrongly_included']}, 应退未退 exit due {c.get('exit_due', 0)}, "
+                f"漏评 wrongly missed {c['wrongly_missed']}, "
                 f"错退 wrongly exited {c['wrongly_exited']} (decisions/crosscheck_{period}.parquet)")
     out_console.print(f"耗时 seconds: {s['seconds']}")
 

@@ -3,9 +3,11 @@
 For a period in which the identification pack (cn-2014) is in force, every household gets at
 most one finding:
 
-- ``wrongly_included`` (错评): on the roll as poor, but a rule excludes it, or its income is
-  known, at or above the line, and no other eligibility rule holds (a household whose income
-  is unknown is not flagged on income). After the roll's own date the second
+- ``wrongly_included`` (错评): on the roll as poor, but a rule excludes it, or, in the roll's
+  own month, its income is known, at or above the line, and no other eligibility rule holds
+  (a household whose income is unknown is not flagged on income).
+- ``exit_due`` (应退未退): after the roll's month, on the roll with a known income at or above
+  the line and nothing else keeping it eligible: an exit to verify, not a registration error. After the roll's own date the second
   case may also be an exit that is due (应退未退): the verification visit decides.
 - ``wrongly_missed`` (漏评): eligible (rural, below the line, nothing excludes it) and neither on
   the roll nor recorded as exited.
@@ -27,10 +29,11 @@ import pyarrow as pa
 
 FINDINGS = {
     "wrongly_included": ("错评：在册但不符合条件", "wrongly included: on the roll, not eligible"),
+    "exit_due": ("应退未退：收入已超过标准", "exit due: income now above the line"),
     "wrongly_missed": ("漏评：符合条件但未在册", "wrongly missed: eligible, not on the roll"),
     "wrongly_exited": ("错退：已退出但仍符合条件", "wrongly exited: exited, still eligible"),
 }
-EVIDENCE = ("per_capita_net_income_fen", "per_capita_net_income_fen__extract", "income_source",
+EVIDENCE = ("on_roll__extract", "per_capita_net_income_fen", "per_capita_net_income_fen__extract", "income_source",
             "department_income_fen", "roll_income_per_capita_fen", "roll_household_no", "size",
             "on_roll", "exited_poverty", "rural_hukou")
 
@@ -39,7 +42,7 @@ def _col(t: pa.Table, name: str) -> np.ndarray:
     return t[name].to_numpy(zero_copy_only=False)
 
 
-def cross_check(decisions: pa.Table, indicators: pa.Table) -> pa.Table:
+def cross_check(decisions: pa.Table, indicators: pa.Table, period: str | None = None) -> pa.Table:
     """Findings (one row per household with a finding), ordered by household."""
     ind = indicators.select([c for c in ("household_id", "county_code", "township_code",
                                          "village_code", *EVIDENCE) if c in indicators.column_names])
@@ -55,8 +58,12 @@ def cross_check(decisions: pa.Table, indicators: pa.Table) -> pa.Table:
     # without a known income only an exclusion rule is evidence against a roll household
     income_known = ~np.asarray(pa.compute.is_null(ind["per_capita_net_income_fen"]), bool)
     evidence = (status == "excluded") | income_known
+    # after the roll's own month, income above the line is progress, not a registration error
+    roll_month = np.asarray(ind["on_roll__extract"].to_pylist(), dtype=object)
+    later = np.array([m is not None and period is not None and period > m for m in roll_month], bool)
     finding = np.full(len(status), None, dtype=object)
     finding[on_roll & ~eligible & evidence] = "wrongly_included"
+    finding[on_roll & ~eligible & income_known & (status != "excluded") & later] = "exit_due"
     finding[~on_roll & ~exited & eligible] = "wrongly_missed"
     finding[exited & ~on_roll & eligible] = "wrongly_exited"
     rows = np.flatnonzero(finding != None)

@@ -62,7 +62,7 @@ def identify_workspace(ws: Any, period: str, *, refresh: bool = False,
     if CROSS_CHECK_PACK in decisions:
         import pyarrow.parquet as pq
 
-        findings = cross_check(decisions[CROSS_CHECK_PACK], pq.read_table(path))
+        findings = cross_check(decisions[CROSS_CHECK_PACK], pq.read_table(path), period)
         out["cross_check"] = summary(findings)
         if write:
             write_parquet_atomic(findings, ws.zone("decisions") / f"crosscheck_{period}.parquet")
