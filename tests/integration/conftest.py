@@ -38,3 +38,17 @@ def ingested(province, tmp_path_factory):
     ws = tmp_path_factory.mktemp("ws") / "w"
     result = ingest_source(province, ws)
     return ws, result
+
+
+@pytest.fixture(scope="session")
+def identified(ingested, tmp_path_factory) -> Path:
+    """A copy of the ingested workspace after every stage (registry, identify, quality) ran."""
+    import shutil
+
+    from jingzhun.cli.data import run_workspace
+
+    src, _ = ingested
+    ws = tmp_path_factory.mktemp("identify") / "w"
+    shutil.copytree(src, ws)
+    run_workspace(ws)
+    return ws

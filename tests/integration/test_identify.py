@@ -4,7 +4,6 @@ ground truth (the pipeline never reads it; these tests do)."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pandas as pd
 import pytest
@@ -15,17 +14,6 @@ from jingzhun.indicators import INDICATORS
 from .conftest import jingzhun
 
 PERIOD = "2019-01"  # the roll's month (the synthetic start)
-
-
-@pytest.fixture(scope="module")
-def identified(ingested, tmp_path_factory):
-    from jingzhun.cli.data import run_workspace
-
-    src, _ = ingested
-    ws = tmp_path_factory.mktemp("identify") / "w"
-    shutil.copytree(src, ws)
-    run_workspace(ws)
-    return ws
 
 
 @pytest.fixture(scope="module")
