@@ -136,6 +136,7 @@ def _per_household(facts: ibis.Table | None, members: ibis.Table, **aggs: Any) -
 
 
 _NULL_TYPES = {"head_rural": "boolean", "any_rural": "boolean", "housing_safe": "boolean",
+               "water_safe": "boolean",
                "roll_household_no": "string"}
 
 
@@ -145,14 +146,43 @@ def _null_type(column: str) -> str:
     return _NULL_TYPES.get(column, "int64")
 
 
-def _attach(base: ibis.Table, part: ibis.Table | None, defaults: dict[str, Any]) -> ibis.Table:
-    """Left-join ``part`` (keyed by household_no) onto ``base``; fill missing with defaults
-    (``None`` keeps nulls) or, when ``part`` is absent, add the columns as literals."""
-    if part is None:
-        return base.mutate(**{k: ibis.literal(v) if v is not None else ibis.null(_null_type(k))
-                              for k, v in defaults.items()})
-    j = left(base, part, "household_no")
-    return j.mutate(**{k: j[k].fill_null(v) for k, v in defaults.items() if v is not None})
+class Frame:
+    """A household frame and the per-household parts to left-join onto it.
+
+    ``build()`` joins every part in one join chain (one SELECT, not a subquery per part: a
+    deep nest of subqueries overflows the SQL generator's recursion) and then fills the
+    defaults: missing values of a part become its default (``None`` keeps nulls); a part
+    that is absent (``None``, its department has no extract) adds its columns as literals.
+    """
+
+    def __init__(self, base: ibis.Table) -> None:
+        self.base = base
+        self.parts: list[tuple[ibis.Table, str]] = []
+        self.fill: dict[str, Any] = {}
+        self.literals: dict[str, Any] = {}
+
+    def attach(self, part: ibis.Table | None, defaults: dict[str, Any],
+               key: str = "household_no") -> None:
+        if part is None:
+            self.literals.update(defaults)
+            return
+        self.parts.append((part, key))
+        self.fill.update({k: v for k, v in defaults.items() if v is not None})
+
+    def build(self) -> ibis.Table:
+        t: Any = self.base
+        keys = []
+        for i, (part, key) in enumerate(self.parts):
+            k = f"_k{i}"
+            keys.append(k)
+            part = part.rename({k: key})
+            t = t.left_join(part, [t[key] == part[k]])
+        t = t.drop(*keys) if keys else t
+        return t.mutate(
+            **{k: t[k].fill_null(v) for k, v in self.fill.items()},
+            **{k: ibis.literal(v) if v is not None else ibis.null(_null_type(k))
+               for k, v in self.literals.items()},
+        )
 
 
 # ---- income --------------------------------------------------------------------------------
@@ -212,13 +242,14 @@ def income_block(src: Sources, period: str, params: ParameterSet) -> ibis.Table:
         check = j.select("household_no", declared=j["income_per_capita_fen"],
                          declared__extract=j["_period"])
 
-    t = base
-    t = _attach(t, jobs, {"wage": 0})
-    t = _attach(t, payroll, {"salary": 0, "pension": 0})
-    t = _attach(t, basic, {"basic_pension": 0})
-    t = _attach(t, assist, {"assistance": 0, "dibao": False, "tekun": False})
-    t = _attach(t, dis, {"disability_allowance": 0})
-    t = _attach(t, check, {"declared": None, "declared__extract": None})
+    t = Frame(base)
+    t.attach(jobs, {"wage": 0})
+    t.attach(payroll, {"salary": 0, "pension": 0})
+    t.attach(basic, {"basic_pension": 0})
+    t.attach(assist, {"assistance": 0, "dibao": False, "tekun": False})
+    t.attach(dis, {"disability_allowance": 0})
+    t.attach(check, {"declared": None, "declared__extract": None})
+    t = t.build()
     return t.mutate(
         wage_income_fen=(t["wage"] + t["salary"]).cast("int64"),
         transfer_income_fen=(t["pension"] + t["basic_pension"] + t["assistance"]
@@ -260,9 +291,9 @@ def household_indicators(src: Sources, period: str, params: ParameterSet | None 
     prev = income_block(src, shift(period, -12), params)
     prev = prev.select("household_no", prev_size=prev["size"], prev_declared=prev["declared"],
                        prev_department=prev["department_income_fen"])
-    t = base.join(inc, "household_no")
-    t = _attach(t, prev, {"prev_size": None, "prev_declared": None, "prev_department": None})
-    t = _attach(t, rural, {"head_rural": None, "any_rural": None})
+    t = Frame(base.join(inc, "household_no"))
+    t.attach(prev, {"prev_size": None, "prev_declared": None, "prev_department": None})
+    t.attach(rural, {"head_rural": None, "any_rural": None})
 
     # exclusion checks
     veh = src.dept("vehicles", period)
@@ -301,8 +332,8 @@ def household_indicators(src: Sources, period: str, params: ParameterSet | None 
     for part, dflt in ((cars, "owns_car"), (houses, "owns_commercial_housing"),
                        (companies, "owns_company"), (payroll, "public_payroll_member"),
                        (cadres, "village_cadre_member")):
-        t = _attach(t, part, {dflt: False, f"{dflt}__extract": None})
-    t = _attach(t, rolls, {"_poor": False, "_exited": False, "roll_income_per_capita_fen": None,
+        t.attach(part, {dflt: False, f"{dflt}__extract": None})
+    t.attach(rolls, {"_poor": False, "_exited": False, "roll_income_per_capita_fen": None,
                            "roll_household_no": None, "on_roll__extract": None})
 
     # 三保障 and water
@@ -326,10 +357,10 @@ def household_indicators(src: Sources, period: str, params: ParameterSet | None 
         recent = edu.filter((edu["_period"] >= shift(period, -2))
                             & (edu["enrolment_status"] == "dropped_out"))
         dropouts = _per_household(recent, mem, dropout_3m=lambda j: j.count() > 0)
-    t = _attach(t, edu_part, {"compulsory_education_secure": True,
+    t.attach(edu_part, {"compulsory_education_secure": True,
                               "compulsory_education_secure__extract": None})
-    t = _attach(t, edu_cost, {"schooling_cost_12m_fen": 0})
-    t = _attach(t, dropouts, {"dropout_3m": False})
+    t.attach(edu_cost, {"schooling_cost_12m_fen": 0})
+    t.attach(dropouts, {"dropout_3m": False})
 
     hs = src.dept("housing", period)
     housing = None
@@ -340,7 +371,7 @@ def household_indicators(src: Sources, period: str, params: ParameterSet | None 
         hs = hs.mutate(_safe=safe)
         housing = _per_household(hs, mem, housing_safe=lambda j: j["_safe"].all(),
                                  housing_safe__extract=lambda j: j["_period"].max())
-    t = _attach(t, housing, {"housing_safe": None, "housing_safe__extract": None})
+    t.attach(housing, {"housing_safe": None, "housing_safe__extract": None})
 
     wa = src.dept("water", period)
     water = None
@@ -350,9 +381,7 @@ def household_indicators(src: Sources, period: str, params: ParameterSet | None 
               & (wa["litres_per_person_day"] >= params.at("water_litres_min", when))
               & (wa["fetch_minutes"] <= params.at("water_fetch_minutes_max", when)))
         water = wa.select("village_code", water_safe=ok, water_safe__extract=wa["_period"])
-        t = left(t, water, "village_code")
-    else:
-        t = t.mutate(water_safe=ibis.null("boolean"), water_safe__extract=ibis.null("string"))
+    t.attach(water, {"water_safe": None, "water_safe__extract": None}, key="village_code")
 
     # health, disability, labour
     hl = src.linked(src.dept("health", period), "health")
@@ -389,10 +418,10 @@ def household_indicators(src: Sources, period: str, params: ParameterSet | None 
         _working_n=pp["_working"].sum().cast("int64"),
         _dependants=(pp["age"].notnull() & ~pp["_working"]).sum().cast("int64"),
         serious_illness_member=pp["_ill"].any(), disabled_member=pp["_dis"].any())
-    t = _attach(t, labour, {"labour_count": 0, "_working_n": 0, "_dependants": 0,
+    t.attach(labour, {"labour_count": 0, "_working_n": 0, "_dependants": 0,
                             "serious_illness_member": False, "disabled_member": False})
-    t = _attach(t, new_ill, {"new_serious_illness_3m": False})
-    t = _attach(t, new_dis, {"new_disability_3m": False})
+    t.attach(new_ill, {"new_serious_illness_3m": False})
+    t.attach(new_dis, {"new_disability_3m": False})
 
     # medical costs
     mi = src.dept("medical_insurance", period)
@@ -408,7 +437,7 @@ def household_indicators(src: Sources, period: str, params: ParameterSet | None 
                 where=j["_ytd"] & (j["medical_type"] == "inpatient")),
             oop_outpatient_month_fen=lambda j: j["out_of_pocket_fen"].sum(
                 where=j["_month"] & j["medical_type"].isin(OUTPATIENT_TYPES)))
-    t = _attach(t, med, {"oop_12m_fen": 0, "oop_inpatient_ytd_fen": 0, "oop_outpatient_month_fen": 0})
+    t.attach(med, {"oop_12m_fen": 0, "oop_inpatient_ytd_fen": 0, "oop_outpatient_month_fen": 0})
 
     # shocks
     jl = src.dept("hrss", period)
@@ -417,24 +446,24 @@ def household_indicators(src: Sources, period: str, params: ParameterSet | None 
         jl = src.linked(jl.filter((jl["change_type"] == "separation")
                                   & in_window(jl["change_date"], *w3)), "hrss")
         jobs_lost = _per_household(jl, mem, job_loss_3m=lambda j: j.count() > 0)
-    t = _attach(t, jobs_lost, {"job_loss_3m": False})
+    t.attach(jobs_lost, {"job_loss_3m": False})
     em = src.dept("emergency", period)
     if em is not None:
         em = em.filter(in_window(em["occurred_date"], *w3))
         dis_v = em.group_by("village_code").aggregate(disaster_3m=em.count() > 0)
-        t = left(t, dis_v, "village_code")
-        t = t.mutate(disaster_3m=t["disaster_3m"].fill_null(False))
     else:
-        t = t.mutate(disaster_3m=ibis.literal(False))
+        dis_v = None
+    t.attach(dis_v, {"disaster_3m": False}, key="village_code")
     ev = src.hukou_events()
     deaths = ev.filter((ev["change_type"] == "death") & (ev["valid_month"] >= shift(period, -2))
                        & (ev["valid_month"] <= period))
     deaths = deaths.join(src.persons(), "person_id")
     deaths = deaths.filter(age_at(deaths["birth"], end).between(lo_age, hi_age - 1))
     died = deaths.group_by("household_no").aggregate(main_earner_died_3m=deaths.count() > 0)
-    t = _attach(t, died, {"main_earner_died_3m": False})
+    t.attach(died, {"main_earner_died_3m": False})
 
     # derived
+    t = t.build()
     size = t["size"]
     # department records miss farm, business and property income: for a rural household they
     # are only a lower bound, so without an income check its income stays unknown (null)
