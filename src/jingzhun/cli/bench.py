@@ -186,3 +186,49 @@ def bench_identify(
     finally:
         if not keep:
             shutil.rmtree(base, ignore_errors=True)
+
+
+@app.command("causes")
+def bench_causes(
+    scale: float = typer.Option(0.01, help="synthetic province scale"),
+    months: int = typer.Option(13, help="months simulated (the roll is as of the first)"),
+    seed: int = typer.Option(1),
+    keep: Path | None = typer.Option(
+        None, help="keep province/ and workspace/ in this folder; reused when already there"),
+    json_: bool = typer.Option(True, "--json/--no-json", help="JSON output (always on)"),
+) -> None:
+    """Cause diagnosis vs the truth, compared with the roll's recorded main cause (same run)."""
+    from jingzhun.cli.data import ingest_source, run_workspace
+    from jingzhun.diagnosis import diagnose_workspace
+    from jingzhun.evaluation.causes_bench import score_causes
+    from jingzhun.synth import SynthConfig, generate
+    from jingzhun.workspace import Workspace
+
+    base = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="jingzhun-bench-"))
+    try:
+        with reported_errors():
+            cfg = SynthConfig(scale=scale, months=months, seed=seed)
+            province, workspace = base / "province", base / "workspace"
+            t0 = time.perf_counter()
+            if not (province / "synth.json").exists():
+                generate(cfg, out=province)
+            if not (workspace / "_state" / "manifest.json").exists():
+                ingest_source(province, workspace)
+            t1 = time.perf_counter()
+            if not (workspace / "registry" / "household_members.parquet").exists():
+                run_workspace(workspace)
+            t2 = time.perf_counter()
+            ws = Workspace(workspace, create=False)
+            month = f"{cfg.start[:4]}-{cfg.start[5:7]}"
+            result = diagnose_workspace(ws, month)
+            ws.engine.close()
+        scores = score_causes(result["diagnosis"], result["roll"], province / "truth")
+        emit_json({
+            **scores, "period": month, "scale": scale, "months": months, "seed": seed,
+            "diagnosis_seconds": result["summary"]["seconds"],
+            "synth_ingest_seconds": round(t1 - t0, 1), "pipeline_seconds": round(t2 - t1, 1),
+            "peak_rss_mb": peak_rss_mb(),
+        })
+    finally:
+        if not keep:
+            shutil.rmtree(base, ignore_errors=True)
