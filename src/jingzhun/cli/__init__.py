@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from jingzhun import __version__
-from jingzhun.cli import analysis, bench, data, demo, identify, linkage, mpi, pmt
+from jingzhun.cli import analysis, assistance, bench, data, demo, identify, linkage, mpi, pmt
 
 app = typer.Typer(
     name="jingzhun",
@@ -21,6 +21,7 @@ identify.register(app)
 linkage.register(app)
 pmt.register(app)
 analysis.register(app)
+assistance.register(app)
 app.add_typer(bench.app, name="bench", help="benchmarks that print JSON")
 
 
