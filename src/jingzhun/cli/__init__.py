@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from jingzhun import __version__
-from jingzhun.cli import analysis, assistance, bench, data, demo, identify, linkage, mpi, pmt
+from jingzhun.cli import analysis, assistance, bench, data, demo, identify, linkage, monitoring, mpi, pmt
 
 app = typer.Typer(
     name="jingzhun",
@@ -22,6 +22,7 @@ linkage.register(app)
 pmt.register(app)
 analysis.register(app)
 assistance.register(app)
+monitoring.register(app)
 app.add_typer(bench.app, name="bench", help="benchmarks that print JSON")
 
 
