@@ -11,6 +11,42 @@ from jingzhun.cli.common import emit_json, out_console, progress_bar, reported_e
 
 def register(app: typer.Typer) -> None:
     app.command()(allocate)
+    app.command()(offers)
+
+
+def offers(
+    workspace: Path = typer.Option(..., "--workspace", help="a workspace whose registry is built"),
+    period: str = typer.Option(..., "--period", help="YYYY-MM"),
+    offers_file: Path = typer.Option(..., "--offers", help="YAML with jobs and donations (docs/assistance.md)"),
+    out: Path = typer.Option(..., "--out", help="matches (.csv or .parquet)"),
+    json_: bool = typer.Option(False, "--json"),
+) -> None:
+    """社会帮扶: match enterprises' job offers and donations to the households that need them."""
+    from jingzhun.assistance.offers import match_offers, read_offers, summary
+    from jingzhun.assistance.workspace import household_table, poverty_line
+    from jingzhun.indicators.build import check_period
+    from jingzhun.workspace import Workspace
+
+    with reported_errors():
+        check_period(period)
+        jobs, donations = read_offers(offers_file)
+        ws = Workspace(workspace, create=False)
+        try:
+            with ws.lock():
+                table = household_table(ws, period)
+        finally:
+            ws.engine.close()
+        matches = match_offers(table, poverty_line(period), jobs, donations)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.suffix.lower() == ".parquet":
+            matches.to_parquet(out, index=False)
+        else:
+            matches.to_csv(out, index=False, encoding="utf-8-sig")
+    result = {**summary(matches, jobs, donations), "period": period, "out": str(out)}
+    if json_:
+        emit_json(result)
+    else:
+        out_console.print_json(data=result)
 
 
 def allocate(
