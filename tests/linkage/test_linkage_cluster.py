@@ -102,3 +102,76 @@ def test_matches_a_plain_union_find(anchors, data):
     got = constrained_clusters(pd.Series(ids), pd.Series(anchors, dtype=object), frame["l"],
                                frame["r"], frame["p"].astype(float), threshold=0.9)
     assert got.cluster_id.tolist() == _reference(ids, anchors, named, 0.9)
+
+
+# --- exclusivity and sole candidates -------------------------------------------------------
+
+from jingzhun.linkage.cluster import (  # noqa: E402
+    Clusters,
+    exclusive_probabilities,
+    join_sole_candidates,
+)
+
+
+@pytest.mark.parametrize(
+    ("weights", "anchors_r", "expected"),
+    [
+        # one candidate: Splink's own probability, 2^w / (1 + 2^w)
+        ([5.0], ["A"], [32 / 33]),
+        # two equal candidates: each about a half
+        ([5.0, 5.0], ["A", "B"], [32 / 65, 32 / 65]),
+        # a strong and a weak candidate: the strong one keeps almost all
+        ([20.0, 0.0], ["A", "B"], [2**20 / (2**20 + 2), 1 / (2**20 + 2)]),
+        # two records of the SAME known person are one candidate
+        ([5.0, 5.0], ["A", "A"], [32 / 33, 32 / 33]),
+        # the other side has no anchor either: Splink's probability, untouched
+        ([5.0, 5.0], [None, None], [32 / 33, 32 / 33]),
+    ],
+)
+def test_exclusive_probabilities(weights, anchors_r, expected):
+    n = len(weights)
+    got = exclusive_probabilities(
+        pd.Series(["r"] * n), pd.Series([f"o{i}" for i in range(n)]), pd.Series(weights),
+        pd.Series([None] * n), pd.Series(anchors_r))
+    assert got.tolist() == pytest.approx(expected)
+
+
+def test_exclusive_probabilities_either_orientation():
+    got = exclusive_probabilities(pd.Series(["a", "r"]), pd.Series(["r", "b"]),
+                                  pd.Series([5.0, 5.0]), pd.Series(["A", None]),
+                                  pd.Series([None, "B"]))
+    assert got.tolist() == pytest.approx([32 / 65, 32 / 65])
+
+
+def _sole(anchors, clusters, edges, floor=0.8):
+    import numpy as np
+
+    ids = np.array([chr(ord("a") + i) for i in range(len(anchors))], dtype=object)
+    basis = np.array(["id_exact" if a else "unlinked" for a in anchors], dtype=object)
+    c = Clusters(np.array(clusters, dtype=object), np.where(basis == "id_exact", 1.0, np.nan),
+                 basis)
+    left, right, p = zip(*edges, strict=True) if edges else ((), (), ())
+    out = join_sole_candidates(ids, c, pd.Series(anchors), pd.Series(left, dtype=object),
+                               pd.Series(right, dtype=object), pd.Series(p, dtype=float),
+                               floor=floor)
+    return out.cluster_id.tolist(), out.basis.tolist()
+
+
+@pytest.mark.parametrize(
+    ("name", "anchors", "clusters", "edges", "expected_clusters", "expected_basis"),
+    [
+        ("one known candidate above the floor: joins", ["X", None], ["a", "b"],
+         [("b", "a", 0.85)], ["a", "a"], ["id_exact", "sole_candidate"]),
+        ("below the floor: stays", ["X", None], ["a", "b"], [("b", "a", 0.7)],
+         ["a", "b"], ["id_exact", "unlinked"]),
+        ("two known candidates: stays", ["X", "Y", None], ["a", "b", "c"],
+         [("c", "a", 0.85), ("c", "b", 0.6)], ["a", "b", "c"],
+         ["id_exact", "id_exact", "unlinked"]),
+        ("the candidate has no anchor: stays", [None, None], ["a", "b"],
+         [("a", "b", 0.85)], ["a", "b"], ["unlinked", "unlinked"]),
+        ("cluster id stays the smallest record id", [None, "X"], ["a", "b"],
+         [("a", "b", 0.85)], ["a", "a"], ["sole_candidate", "id_exact"]),
+    ],
+)
+def test_join_sole_candidates(name, anchors, clusters, edges, expected_clusters, expected_basis):
+    assert _sole(anchors, clusters, edges) == (expected_clusters, expected_basis), name

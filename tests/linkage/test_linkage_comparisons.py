@@ -185,6 +185,6 @@ def test_custom_sql_uses_only_portable_functions():
 def test_build_settings_names_and_tf_columns():
     settings = build_settings().get_settings("duckdb")
     assert [c.output_column_name for c in settings.comparisons] == [
-        "name", "id_key", "dob", "sex", "address"]
+        "name", "id_key", "dob", "sex", "address", "phone"]
     tf_columns = {c.input_name for c in settings._term_frequency_columns}
     assert tf_columns == {"name", "name_fold", "name_pinyin"}

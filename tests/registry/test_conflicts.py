@@ -73,3 +73,33 @@ def test_conflict_is_flagged(conflicts, kind, id_number, persons, why):
 ])
 def test_ordinary_errors_are_not_conflicts(conflicts, id_number, why):
     assert not conflicts["id_number"].str.contains(id_number).any(), why
+
+
+def test_candidates_selected_in_sql_give_the_same_conflicts(tmp_path):
+    """The registry sends pandas only the profiles `conflict_candidates` selects in SQL; the
+    conflicts found on them equal those found on the whole table."""
+    from jingzhun.engine.duckdb import DuckDBEngine
+    from jingzhun.registry.conflicts import conflict_candidates
+
+    rows = []
+    for i, (person, id_, name, fold, fuzzy, dob, anchored, village, dept) in enumerate(PROFILES):
+        rows.append({"profile_key": f"k{i:03d}", "person_id": person, "id_number": id_,
+                     "name": name, "name_fold": fold, "name_pinyin_fuzzy": fuzzy, "dob": dob,
+                     "birth_date": dob, "sex": None, "id_anchor": id_ if anchored else None,
+                     "village_code": village, "departments": dept, "n_records": 1})
+    for i in range(50):  # ordinary persons: one ID, one name, no conflict
+        rows.append({"profile_key": f"z{i:03d}", "person_id": f"Q{i}", "id_number": f"N{i}",
+                     "name": "赵六", "name_fold": "赵六", "name_pinyin_fuzzy": "zao liu",
+                     "dob": f"1950-01-{1 + i % 28:02d}", "birth_date": None, "sex": None,
+                     "id_anchor": f"N{i}", "village_code": f"W{i}", "departments": "hukou",
+                     "n_records": 2})
+    full = pd.DataFrame(rows).sort_values("profile_key", ignore_index=True)
+    full.to_parquet(tmp_path / "evidence.parquet")
+    with DuckDBEngine() as engine:
+        picked = conflict_candidates(engine, engine.read_parquet(tmp_path / "evidence.parquet"))
+    assert len(picked) < len(full)
+    assert not picked["person_id"].str.startswith("Q").any()
+    expected = find_conflicts(full)
+    got = find_conflicts(picked)
+    assert got.to_dict("records") == expected.to_dict("records")
+    assert set(got["kind"]) == {"id_misuse", "two_ids", "possible_two_ids"}

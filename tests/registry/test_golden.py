@@ -77,3 +77,26 @@ def test_bad_rule_files_are_explained(tmp_path, text, message):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SurvivorshipError, match=message):
         load_rules(path)
+
+
+def test_golden_sql_equals_golden_records(tmp_path):
+    """The SQL form the registry runs (one window query per rule) picks what the pandas
+    reference picks, with the same provenance."""
+    from jingzhun.engine.duckdb import DuckDBEngine
+    from jingzhun.registry.golden import golden_table
+
+    occ = pd.DataFrame(OCC, columns=["person_id", "department", "last_period", "n_records",
+                                     "name", "village_code", "address", "phone"])
+    occ = occ.assign(profile_key=[f"k{i}" for i in range(len(occ))],
+                     first_period=occ["last_period"])
+    expected = golden_records(occ, RULES).sort_values("person_id", ignore_index=True)
+    occ.to_parquet(tmp_path / "occ.parquet")
+    with DuckDBEngine() as engine:
+        table = engine.read_parquet(tmp_path / "occ.parquet")
+        got = engine.to_arrow(golden_table(engine, table, RULES, pd.Series(dtype=str))).to_pandas()
+    got = got.sort_values("person_id", ignore_index=True)
+    for col in expected.columns:
+        assert got[col].tolist() == expected[col].where(expected[col].notna(), None).tolist(), col
+    assert got["departments"].tolist() == [
+        "health,hukou,medical_insurance,roll", "health,payments", "hrss,hukou"]
+    assert got["n_records"].tolist() == [8, 4, 2]

@@ -79,7 +79,13 @@ def test_review_queue_and_conflicts_are_written(registry_ws):
     review = _reg(ws, "review_queue")
     assert len(review) == summary["review_pairs"]
     if len(review):
-        assert review["match_probability"].between(0.5, 0.9, inclusive="left").all()
+        assert (review["match_probability"] >= 0.5).all()
         assert (review["person_id_l"] != review["person_id_r"]).all()
+        # A pair at or above 0.9 across two persons was refused: its record resembles two
+        # known persons (exclusive probability below 0.9), or both sides carry an ID.
+        high = review[review["match_probability"] >= 0.9]
+        refused = (high["exclusive_probability"] < 0.9) | (
+            high["id_number_l"].notna() & high["id_number_r"].notna())
+        assert refused.all()
     conflicts = _reg(ws, "conflicts")
     assert list(conflicts.columns) == ["kind", "id_number", "person_ids", "reason", "evidence"]

@@ -98,6 +98,8 @@ def bench_linkage(
         None, help="keep province/ and workspace/ in this folder; reused when already there"),
     baseline: bool = typer.Option(True, "--baseline/--no-baseline",
                                   help="also run the generic Splink model"),
+    baseline_u_pairs: float = typer.Option(
+        1e7, help="random pairs for the baseline's u estimation (lower only for quick checks)"),
     json_: bool = typer.Option(True, "--json/--no-json", help="JSON output (always on)"),
 ) -> None:
     """Our linker vs a plain Splink model, same run: precision, recall, F1, seconds.
@@ -131,7 +133,8 @@ def bench_linkage(
             if not (workspace / "_state" / "manifest.json").exists():
                 ingest_source(province, workspace)
             t2 = time.perf_counter()
-            result = bench_synthetic(province, workspace, baseline=baseline)
+            result = bench_synthetic(province, workspace, baseline=baseline,
+                                     baseline_u_pairs=baseline_u_pairs)
             result.update(scale=scale, months=months, seed=seed,
                           synth_seconds=round(t1 - t0, 1), ingest_seconds=round(t2 - t1, 1),
                           peak_rss_mb=peak_rss_mb())

@@ -14,7 +14,18 @@ from jingzhun.errors import ConfigError
 if TYPE_CHECKING:
     from jingzhun.settings import Settings
 
-__all__ = ["Engine", "connect"]
+__all__ = ["Engine", "connect", "spill_directory"]
+
+
+def spill_directory(settings: Settings, database: Path | None) -> Path | None:
+    """Where the engine spills: ``settings.temp_directory``, else ``_spill`` beside the
+    workspace database (so spilled data stays inside the workspace), else None (DuckDB's own
+    default for an in-memory database)."""
+    if settings.temp_directory:
+        return Path(settings.temp_directory)
+    if database is not None:
+        return Path(database).parent / "_spill"
+    return None
 
 
 def connect(settings: Settings, database: Path | None = None) -> Engine:
@@ -22,7 +33,11 @@ def connect(settings: Settings, database: Path | None = None) -> Engine:
     if settings.engine == "duckdb":
         from jingzhun.engine.duckdb import DuckDBEngine
 
-        return DuckDBEngine(database, threads=settings.threads, memory_limit=settings.memory_limit)
+        return DuckDBEngine(
+            database, threads=settings.threads,
+            memory_limit=settings.memory_limit or settings.default_memory_limit,
+            temp_directory=spill_directory(settings, database),
+        )
     raise ConfigError(
         f"engine {settings.engine!r} is not available in this version",
         where="settings.engine",

@@ -10,24 +10,37 @@ import ibis
 from jingzhun.engine.base import Engine
 
 
+#: Memory limit of a connection when none is given: DuckDB's own default is 80 % of RAM,
+#: which lets one stage take a shared machine; beyond the limit DuckDB spills to disk.
+DEFAULT_MEMORY_LIMIT = "4GB"
+
+
 class DuckDBEngine(Engine):
     name = "duckdb"
 
     def __init__(
         self, database: Path | None = None, *, threads: int | None = None,
-        memory_limit: str | None = None,
+        memory_limit: str | None = None, temp_directory: Path | None = None,
     ) -> None:
         super().__init__()
         self.database = database
         self.threads = threads
-        self.memory_limit = memory_limit
+        self.memory_limit = memory_limit or DEFAULT_MEMORY_LIMIT
+        self.temp_directory = temp_directory
 
-    def _connect(self) -> Any:
-        config: dict[str, Any] = {}
+    def duckdb_config(self) -> dict[str, Any]:
+        """Connection settings shared by every DuckDB connection working for this engine
+        (the Ibis one and Splink's): threads, memory limit, spill folder."""
+        config: dict[str, Any] = {"memory_limit": self.memory_limit}
         if self.threads:
             config["threads"] = self.threads
-        if self.memory_limit:
-            config["memory_limit"] = self.memory_limit
+        if self.temp_directory is not None:
+            Path(self.temp_directory).mkdir(parents=True, exist_ok=True)
+            config["temp_directory"] = str(self.temp_directory)
+        return config
+
+    def _connect(self) -> Any:
+        config = self.duckdb_config()
         db = str(self.database) if self.database else ":memory:"
         return ibis.duckdb.connect(db, **config)
 

@@ -83,10 +83,12 @@ def _score(records: pd.DataFrame, cluster_of_profile: pd.Series) -> dict[str, An
 
 
 def bench_synthetic(
-    province: Path, workspace: Path, *, baseline: bool = True,
+    province: Path, workspace: Path, *, baseline: bool = True, baseline_u_pairs: float = 1e7,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Link an ingested synthetic ``province`` (its workspace) both ways and score them."""
+    """Link an ingested synthetic ``province`` (its workspace) both ways and score them.
+    ``baseline_u_pairs``: random pairs for the baseline's u (Splink's advice is 1e6–1e7;
+    1e7 in the published figures, fewer only for quick checks)."""
     from jingzhun.pipeline.stages import department_files
     from jingzhun.registry.build import build_registry
     from jingzhun.registry.records import person_records, profiles, to_pandas
@@ -120,7 +122,7 @@ def bench_synthetic(
         say("splink_baseline")
         prof = to_pandas(ws.engine, profiles(records_t), ["profile_key"])
         started = time.perf_counter()
-        cluster_of_profile = splink_baseline(prof)
+        cluster_of_profile = splink_baseline(prof, max_pairs_for_u=baseline_u_pairs)
         base_seconds = time.perf_counter() - started
         cluster_of_profile.index = prof["profile_key"].to_numpy()
         base = _score(records, cluster_of_profile)

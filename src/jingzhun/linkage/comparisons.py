@@ -226,12 +226,27 @@ def admin_address_comparison(
                                comparison_description="Address (administrative hierarchy)")
 
 
+def phone_comparison(col: str = "phone", *, priors: bool = True) -> ComparisonCreator:
+    """Phone (digits only, :mod:`.prepare`): null → same number → else. A shared number is
+    strong evidence (a household's shared phone is what EM's m and the name comparison are
+    for); a different one is weak evidence against, since people change numbers."""
+    levels: list[tuple[ComparisonLevelCreator, Prior | None]] = [
+        (cll.NullLevel(col), None),
+        (cll.ExactMatchLevel(col), (0.7, 1e-6)),
+        (cll.ElseLevel(), (0.3, 0.999999)),
+    ]
+    return _custom(_levels(levels, priors), output_column_name=col,
+                   comparison_description="Phone number")
+
+
 def chinese_comparisons(*, priors: bool = True) -> list[ComparisonCreator]:
-    """The comparisons of our person model, in order: name, ID, birth date, sex, address."""
+    """The comparisons of our person model, in order: name, ID, birth date, sex, address,
+    phone."""
     return [
         chinese_name_comparison(priors=priors),
         id_comparison(priors=priors),
         birth_date_comparison(priors=priors),
         sex_comparison(priors=priors),
         admin_address_comparison(priors=priors),
+        phone_comparison(priors=priors),
     ]

@@ -6,8 +6,15 @@
 3. Splink scores pairs in which at least one side has no anchor (ID missing, invalid or
    conflicting), against all records, so such a record can join a known person or another
    ID-less record. Term frequencies of the name keys come from the whole table.
-4. :func:`~jingzhun.linkage.cluster.constrained_clusters` merges strongest pairs first and
-   never puts two different valid IDs in one cluster.
+4. :func:`~jingzhun.linkage.cluster.exclusive_probabilities`: a record without an anchor is
+   one person, so its pairs to several known persons compete.
+5. :func:`~jingzhun.linkage.cluster.constrained_clusters` merges strongest pairs first and
+   never puts two different valid IDs in one cluster;
+   :func:`~jingzhun.linkage.cluster.join_sole_candidates` then joins a cluster without an
+   anchor to the one known person it resembles.
+
+Steps 3–5 are SQL on the DB API's own database (:mod:`.tables`, :func:`link_prepared`); only
+the scored pairs and the records they touch come back to pandas.
 
 Splink 5 traps handled here: frames are registered with the DB API (``db_api.register``) and
 the *registered* frame goes to ``Linker``; nothing loads Splink's example datasets.
@@ -26,7 +33,8 @@ from splink import DuckDBAPI, Linker
 
 from jingzhun.engine.base import Engine
 from jingzhun.errors import EngineError
-from jingzhun.linkage.cluster import constrained_clusters
+from jingzhun.linkage import tables
+from jingzhun.linkage.cluster import exclusive_probabilities
 from jingzhun.linkage.frequencies import name_tf_table
 from jingzhun.linkage.prepare import prepare_records
 from jingzhun.linkage.settings import build_settings, training_rules
@@ -36,28 +44,31 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: A record without an anchor whose only candidate (every pair ≥ the review threshold) is one
+#: known person joins that person from this pair probability up (:func:`join_sole_candidates`).
+SOLE_CANDIDATE_FLOOR = 0.8
+
 #: Below this many records EM has too few pairs to learn from: the priors are used as they are.
 MIN_RECORDS_TO_TRAIN = 2000
 
-_TF_KEYS = {
-    "name": ("surname_fold", "given_fold"),
-    "name_fold": ("surname_fold", "given_fold"),
-    "name_pinyin": ("surname_pinyin", "given_pinyin"),
-}
+_TF_KEYS = tables.TF_KEYS
 
 def _duckdb_api(engine: Any) -> DatabaseAPI:
-    """Splink on its own in-memory DuckDB with the engine's threads and memory limit: Splink
-    materialises many intermediate tables, which must not land in the workspace database."""
+    """Splink on its own in-memory DuckDB with the engine's threads, memory limit and spill
+    folder (a ``splink`` subfolder, so the two connections' spill files never collide):
+    Splink materialises many intermediate tables, which must not land in the workspace
+    database, and must spill instead of growing past the limit."""
     import tempfile
+    from pathlib import Path
 
     import duckdb
 
-    # Spill to the system temporary folder, not to '.tmp' in the user's current folder.
-    config: dict[str, Any] = {"temp_directory": f"{tempfile.gettempdir()}/jingzhun-splink-spill"}
-    if getattr(engine, "threads", None):
-        config["threads"] = engine.threads
-    if getattr(engine, "memory_limit", None):
-        config["memory_limit"] = engine.memory_limit
+    config: dict[str, Any] = {}
+    if hasattr(engine, "duckdb_config"):
+        config.update(engine.duckdb_config())
+    spill = Path(config.get("temp_directory") or Path(tempfile.gettempdir()) / "jingzhun-spill")
+    config["temp_directory"] = str(spill / "splink")
+    Path(config["temp_directory"]).mkdir(parents=True, exist_ok=True)
     return DuckDBAPI(duckdb.connect(":memory:", config=config))
 
 
@@ -96,11 +107,16 @@ class LinkResult:
     seconds: dict[str, float] | None = None
 
 
-def register_name_frequencies(linker: Linker, db_api: DatabaseAPI, prepared: pd.DataFrame) -> None:
-    """Register TF lookups for the name keys, computed on the whole ``prepared`` table."""
+def register_name_frequencies(linker: Linker, db_api: DatabaseAPI,
+                              prepared: pd.DataFrame | dict[str, str]) -> None:
+    """Register TF lookups for the name keys, computed on the whole table: from a
+    ``prepared`` frame, or the lookup tables :func:`.tables.name_tf_tables` built in SQL."""
     for column, (surname, given) in _TF_KEYS.items():
-        table = name_tf_table(prepared[column], prepared[surname], prepared[given], column)
-        sdf = db_api.register(table)
+        if isinstance(prepared, dict):
+            sdf = db_api.register(prepared[column])
+        else:
+            table = name_tf_table(prepared[column], prepared[surname], prepared[given], column)
+            sdf = db_api.register(table)
         linker.table_management.register_term_frequency_lookup(sdf, column)
 
 
@@ -132,29 +148,42 @@ def training_sample(prepared: pd.DataFrame, size: int) -> pd.DataFrame:
     return prepared[keep].reset_index(drop=True)
 
 
-def _predict(prepared: pd.DataFrame, model: dict[str, Any], db_api: DatabaseAPI,
-             floor: float) -> pd.DataFrame:
-    """Scored pairs ≥ ``floor`` with at least one side lacking an ``id_anchor``."""
-    loose = prepared[prepared["id_anchor"].isna()].reset_index(drop=True)
-    anchored = prepared[prepared["id_anchor"].notna()]
-    anchored = anchored[_shares_a_block(anchored, loose)].reset_index(drop=True)
-    frames = []
-    runs: list[tuple[str, list[pd.DataFrame]]] = []
-    if len(loose) >= 2:
+def _predict(table: str, model: dict[str, Any], db_api: DatabaseAPI, floor: float,
+             tf: dict[str, str], columns: tuple[str, ...] | None) -> pd.DataFrame:
+    """Scored pairs ≥ ``floor`` with at least one side lacking an ``id_anchor``; only
+    ``columns`` of Splink's output when given (``gamma_*`` expands to every level column)."""
+    loose, anchored = tables.prediction_tables(db_api, table)
+    n_loose, n_anchored = tables.count(db_api, loose), tables.count(db_api, anchored)
+    runs: list[tuple[str, list[str]]] = []
+    if n_loose >= 2:
         runs.append(("dedupe_only", [loose]))
-    if len(loose) and len(anchored):
+    if n_loose and n_anchored:
         runs.append(("link_only", [loose, anchored]))
-    for link_type, tables in runs:
+    frames = []
+    for link_type, names in runs:
         settings = {**model, "link_type": link_type}
-        sdfs = [db_api.register(t) for t in tables]
+        sdfs = [db_api.register(t) for t in names]
         linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings, log_level=logging.WARNING)
-        register_name_frequencies(linker, db_api, prepared)
-        frame = linker.inference.predict(threshold_match_probability=floor).as_pandas_dataframe()
-        frames.append(frame.drop(columns=[c for c in frame.columns if c.startswith("source_dataset")]))
+        register_name_frequencies(linker, db_api, tf)
+        predicted = linker.inference.predict(threshold_match_probability=floor)
+        frame = tables.fetch(db_api, f"SELECT {_select(predicted.columns, columns)} "
+                                     f"FROM {predicted.physical_name}")
+        predicted.drop_table_from_database_and_remove_from_cache()
+        frames.append(frame)
+    tables.drop(db_api, loose, anchored)
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame()
     return pd.concat(frames, ignore_index=True)
+
+
+def _select(available: list[Any], wanted: tuple[str, ...] | None) -> str:
+    names = [c.unquote().name if hasattr(c, "unquote") else str(c) for c in available]
+    names = [n for n in names if not n.startswith("source_dataset")]
+    if wanted is not None:
+        gammas = "gamma_*" in wanted
+        names = [n for n in names if n in wanted or (gammas and n.startswith("gamma_"))]
+    return ", ".join(f'"{n}"' for n in names)
 
 
 def tf_floor(n_records: int) -> float:
@@ -182,30 +211,6 @@ def with_tf_floor(model: dict[str, Any], floor: float) -> dict[str, Any]:
     return model
 
 
-def _block_keys(frame: pd.DataFrame) -> list[pd.Series]:
-    """The value of each prediction blocking rule (:func:`.settings.blocking_rules`)."""
-    idk = frame["id_key"].astype("string")
-    return [
-        frame["name_pinyin_fuzzy"].astype("string"),
-        frame["name_fold"].astype("string"),
-        frame["dob"].astype("string"),
-        frame["given_pinyin"].astype("string") + "|" + frame["village"].astype("string"),
-        idk.str.slice(0, 13),
-        idk.str.slice(7, 18),
-        idk.str.slice(0, 6) + "|" + idk.str.slice(14, 18),
-    ]
-
-
-def _shares_a_block(anchored: pd.DataFrame, loose: pd.DataFrame) -> np.ndarray:
-    """Anchored records that share at least one blocking key with an unanchored record: the
-    only ones the ``link_only`` run can pair, so the others need not be registered at all."""
-    keep = np.zeros(len(anchored), dtype=bool)
-    for a, b in zip(_block_keys(anchored), _block_keys(loose), strict=True):
-        values = b.dropna().unique()
-        keep |= a.isin(values).to_numpy(dtype=bool, na_value=False) & a.notna().to_numpy()
-    return keep
-
-
 def u_sample_size(n_records: int) -> float:
     """Random pairs for u estimation: 5 per record, between 1e6 and 1e7 (Splink's advice).
     u of a rare level (an exact name, ~1e-4) is then seen at least ~100 times, while a county
@@ -229,6 +234,7 @@ def link_records(
     train_sample: int = 300_000,
     seed: int = 42,
     keep: tuple[str, ...] = (),
+    sole_candidate: float | None = SOLE_CANDIDATE_FLOOR,
 ) -> LinkResult:
     """Resolve the persons in ``table`` (canonical person records, one row per record).
 
@@ -247,66 +253,137 @@ def link_records(
     grow with the unanchored records, not with the whole table.
     """
     clock = _Clock()
-    if db_api is None:
-        db_api = DuckDBAPI()
-    elif isinstance(db_api, Engine):
-        db_api = splink_db_api(db_api)
+    db_api = _as_db_api(db_api)
     prepared = prepare_records(table, unique_id=unique_id, keep=keep)
     clock.lap("prepare")
-    if train is None:
-        train = len(prepared) >= MIN_RECORDS_TO_TRAIN
-
-    settings = build_settings(unique_id=unique_id, retain_columns=keep)
     sdf = db_api.register(prepared)  # Splink 5: register first, then hand the frame to Linker
-    linker = Linker(sdf, settings, log_level=logging.WARNING)
-    register_name_frequencies(linker, db_api, prepared)
+    out = link_prepared(
+        sdf.physical_name, db_api, n_records=len(prepared), unique_id=unique_id,
+        threshold=threshold, review_threshold=review_threshold, train=train,
+        max_pairs_for_u=max_pairs_for_u, train_sample=train_sample, seed=seed, keep=keep,
+        sole_candidate=sole_candidate, clock=clock,
+    )
+    clusters = tables.fetch(db_api, f"SELECT * FROM {out.clusters}")
+    tables.drop(db_api, out.clusters)
+    clusters.index = clusters[unique_id].astype(str).to_numpy()
+    clusters = clusters.reindex(prepared[unique_id].astype(str).to_numpy())
+    result = pd.DataFrame({
+        unique_id: prepared[unique_id].to_numpy(),
+        "cluster_id": clusters["cluster_id"].to_numpy(object),
+        "match_probability": clusters["match_probability"].to_numpy(float),
+        "match_basis": clusters["match_basis"].to_numpy(object),
+    })
+    return LinkResult(result, out.pairs, out.linker, out.trained, prepared, clock.seconds)
+
+
+def _as_db_api(db_api: DatabaseAPI | Engine | None) -> DatabaseAPI:
+    if db_api is None:
+        from jingzhun.engine.duckdb import DuckDBEngine
+
+        return splink_db_api(DuckDBEngine())
+    if isinstance(db_api, Engine):
+        return splink_db_api(db_api)
+    return db_api
+
+
+@dataclass
+class PreparedLink:
+    """:func:`link_prepared`'s result: ``clusters`` is a table in the DB API's database."""
+
+    clusters: str
+    pairs: pd.DataFrame
+    linker: Linker
+    trained: bool
+
+
+def link_prepared(
+    table: str, db_api: DatabaseAPI, *, n_records: int, unique_id: str = "record_id",
+    threshold: float = 0.9, review_threshold: float | None = None, train: bool | None = None,
+    max_pairs_for_u: float | None = None, train_sample: int = 300_000, seed: int = 42,
+    keep: tuple[str, ...] = (), pair_columns: tuple[str, ...] | None = None,
+    sole_candidate: float | None = SOLE_CANDIDATE_FLOOR, clock: _Clock | None = None,
+) -> PreparedLink:
+    """:func:`link_records` on prepared records already in the DB API's database (physical
+    table ``table``, the columns of :func:`.prepare.prepare_records`): every per-record step
+    is SQL there, so the records never pass through Python. ``pair_columns`` limits the
+    returned pairs to those of Splink's output columns (``gamma_*``: every level column).
+    ``sole_candidate``: the floor of :func:`.cluster.join_sole_candidates` (None: off); it
+    sees the pairs from ``review_threshold`` up, so it acts only when that is given."""
+    clock = clock or _Clock()
+    if train is None:
+        train = n_records >= MIN_RECORDS_TO_TRAIN
+    settings = build_settings(unique_id=unique_id, retain_columns=keep)
+    linker = Linker(db_api.register(table), settings, log_level=logging.WARNING)
+    tf = tables.name_tf_tables(db_api, table)
+    register_name_frequencies(linker, db_api, tf)
     _estimate_lambda(linker)
     clock.lap("frequencies_and_lambda")
     if train:
-        # u from random pairs of the whole table; m by EM, on a sample of name blocks when
-        # the table is large (EM never re-estimates u; λ stays the whole table's).
-        if max_pairs_for_u is None:
-            max_pairs_for_u = u_sample_size(len(prepared))
-        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_for_u, seed=seed)
-        clock.lap("u_sampling")
-        sample = training_sample(prepared, train_sample)
-        trainer = linker
-        if len(sample) < len(prepared):
-            trainer = Linker(db_api.register(sample), linker.misc.save_model_to_json(),
-                             log_level=logging.WARNING)
-            register_name_frequencies(trainer, db_api, prepared)
-        for rule in training_rules():
-            trainer.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
-            )
-        clock.lap("em")
-        model = trainer.misc.save_model_to_json()
-        model["probability_two_random_records_match"] = (
-            linker._settings_obj._probability_two_random_records_match  # noqa: SLF001
-        )
+        model = _train(linker, db_api, table, tf, n_records=n_records,
+                       max_pairs_for_u=max_pairs_for_u, train_sample=train_sample, seed=seed,
+                       clock=clock)
     else:
         model = linker.misc.save_model_to_json()
-
-    model = with_tf_floor(model, tf_floor(len(prepared)))
+    model = with_tf_floor(model, tf_floor(n_records))
     floor = threshold if review_threshold is None else min(threshold, review_threshold)
-    pairs = _predict(prepared, model, db_api, floor)
+    pairs = _predict(table, model, db_api, floor, tf, pair_columns)
     clock.lap("predict")
     uid_l, uid_r = f"{unique_id}_l", f"{unique_id}_r"
     if pairs.empty:
-        pairs = pd.DataFrame({uid_l: [], uid_r: [], "match_probability": []})
-    clusters = constrained_clusters(
-        prepared[unique_id], prepared["id_anchor"], pairs[uid_l], pairs[uid_r],
-        pairs["match_probability"].astype(float), threshold=threshold,
-    )
-    result = pd.DataFrame({
-        unique_id: prepared[unique_id].to_numpy(),
-        "cluster_id": clusters.cluster_id,
-        "match_probability": clusters.match_probability,
-        "match_basis": clusters.basis,
-    })
+        pairs = pd.DataFrame({uid_l: [], uid_r: [], "match_probability": [],
+                              "match_weight": []})
+    pairs["exclusive_probability"] = _exclusive(db_api, table, unique_id, pairs)
+    clusters = tables.cluster_table(db_api, table, unique_id, pairs, threshold,
+                                    probability="exclusive_probability",
+                                    sole_candidate=sole_candidate)
     clock.lap("cluster")
-    logger.info("link_records seconds: %s", clock.seconds)
-    return LinkResult(result, pairs, linker, bool(train), prepared, clock.seconds)
+    logger.info("link seconds: %s", clock.seconds)
+    return PreparedLink(clusters, pairs, linker, bool(train))
+
+
+def _exclusive(db_api: DatabaseAPI, table: str, unique_id: str,
+               pairs: pd.DataFrame) -> np.ndarray:
+    """:func:`.cluster.exclusive_probabilities` of the scored pairs."""
+    uid_l, uid_r = f"{unique_id}_l", f"{unique_id}_r"
+    if pairs.empty:
+        return np.zeros(0)
+    anchors = tables.anchors_of(db_api, table, unique_id, pd.concat([pairs[uid_l], pairs[uid_r]]))
+    if "match_weight" in pairs.columns:
+        weight = pairs["match_weight"].astype(float)
+    else:
+        p = pairs["match_probability"].astype(float).clip(1e-15, 1 - 1e-15)
+        weight = np.log2(p / (1 - p))
+    return exclusive_probabilities(
+        pairs[uid_l], pairs[uid_r], weight,
+        anchors.reindex(pairs[uid_l].astype(str)), anchors.reindex(pairs[uid_r].astype(str)),
+    )
+
+
+def _train(linker: Linker, db_api: DatabaseAPI, table: str, tf: dict[str, str], *,
+           n_records: int, max_pairs_for_u: float | None, train_sample: int, seed: int,
+           clock: _Clock) -> dict[str, Any]:
+    """u from random pairs of the whole table; m by EM, on a sample of name blocks when the
+    table is large (EM never re-estimates u; λ stays the whole table's)."""
+    if max_pairs_for_u is None:
+        max_pairs_for_u = u_sample_size(n_records)
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_for_u, seed=seed)
+    clock.lap("u_sampling")
+    sample = tables.sample_table(db_api, table, n_records, train_sample)
+    trainer = linker
+    if sample is not None:
+        trainer = Linker(db_api.register(sample), linker.misc.save_model_to_json(),
+                         log_level=logging.WARNING)
+        register_name_frequencies(trainer, db_api, tf)
+    for rule in training_rules():
+        trainer.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+    clock.lap("em")
+    model = trainer.misc.save_model_to_json()
+    model["probability_two_random_records_match"] = (
+        linker._settings_obj._probability_two_random_records_match  # noqa: SLF001
+    )
+    return model
 
 
 class _Clock:

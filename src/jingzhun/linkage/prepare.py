@@ -23,6 +23,7 @@ data. The output has one row per input record and these columns:
 ``township``,
 ``village``
 ``address_key``   normalised address text (short names of autonomous divisions, 三组 → 3组)
+``phone``         the phone number's digits (a leading 86 country code dropped), if 7–12 long
 ================  =========================================================================
 """
 
@@ -46,14 +47,14 @@ from jingzhun.normalise.idcard import birth_dates_from_ids, normalise_ids, sex_f
 #: Canonical input fields; only the unique id and ``name`` are required.
 INPUT_FIELDS = (
     "id_number", "id_number_raw", "name", "sex", "birth_date",
-    "county_code", "township_code", "village_code", "address",
+    "county_code", "township_code", "village_code", "address", "phone",
 )
 
 PREPARED_COLUMNS = (
     "name", "name_fold", "name_pinyin", "name_pinyin_fuzzy", "surname_fold", "given_fold",
     "surname_pinyin", "given_pinyin", "id_key", "id_anchor", "id_conflict", "sex", "dob",
     "dob_y", "dob_m", "dob_d",
-    "county", "township", "village", "address_key",
+    "county", "township", "village", "address_key", "phone",
 )
 
 
@@ -72,13 +73,66 @@ def _column(
     return as_array(frame[name], type_)
 
 
+def _address_keys(values: pa.Array, lookups: KeyLookups | None) -> pa.Array:
+    return address_keys(values) if lookups is None else lookups.addresses(values)
+
+
+def phone_keys(values: pa.Array) -> pa.Array:
+    """Digits of a phone number, without a leading 86 country code; null unless 7–12 digits.
+
+    >>> phone_keys(pa.array(["+86 138-0013-8000", "0851-8552 1234", "12", None])).to_pylist()
+    ['13800138000', '085185521234', None, None]
+    """
+    digits = pc.replace_substring_regex(values.cast(pa.string()), pattern=r"[^0-9]", replacement="")
+    digits = pc.if_else(
+        pc.and_(pc.equal(pc.utf8_length(digits), 13), pc.starts_with(digits, "86")),
+        pc.utf8_slice_codeunits(digits, 2), digits)
+    length = pc.utf8_length(digits)
+    ok = pc.and_(pc.greater_equal(length, 7), pc.less_equal(length, 12))
+    return pc.if_else(ok, digits, pa.scalar(None, pa.string()))
+
+
+class KeyLookups:
+    """The Python-derived keys (name keys, address key) of every distinct value, computed
+    once, so that batches of one large table never recompute them."""
+
+    #: From this many distinct values on, names and addresses are done in two processes.
+    PARALLEL_FROM = 50_000
+
+    def __init__(self, names: pa.Array, addresses: pa.Array) -> None:
+        self.name_values = pc.unique(names.drop_null())
+        self.address_values = pc.unique(addresses.drop_null())
+        if len(self.name_values) + len(self.address_values) < self.PARALLEL_FROM:
+            self.name_keys = name_keys_table(self.name_values)
+            self.address_keys = address_keys(self.address_values)
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # The two derivations are independent Python loops: one process each (fork: the
+        # pinyin and OpenCC tables are inherited, not rebuilt).
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+            names_job = pool.submit(name_keys_table, self.name_values)
+            address_job = pool.submit(address_keys, self.address_values)
+            self.name_keys = names_job.result()
+            self.address_keys = address_job.result()
+
+    def names(self, values: pa.Array) -> pa.Table:
+        return self.name_keys.take(pc.index_in(values, value_set=self.name_values))
+
+    def addresses(self, values: pa.Array) -> pa.Array:
+        return self.address_keys.take(pc.index_in(values, value_set=self.address_values))
+
+
 def prepare_records(
     table: pd.DataFrame | pa.Table, *, unique_id: str = "record_id",
-    keep: tuple[str, ...] = (),
+    keep: tuple[str, ...] = (), lookups: KeyLookups | None = None,
 ) -> pd.DataFrame:
     """Derived linkage columns for canonical person records (see the module doc).
 
-    ``keep`` names extra input columns to carry through (e.g. a source name).
+    ``keep`` names extra input columns to carry through (e.g. a source name). ``lookups``:
+    name and address keys computed beforehand for every distinct value (:class:`KeyLookups`).
 
     >>> import datetime as dt
     >>> p = prepare_records(pd.DataFrame({"record_id": ["a"], "name": ["張偉"],
@@ -101,7 +155,8 @@ def prepare_records(
             fix="give every record a unique id (e.g. '<source>:<row>')",
         )
     n = len(frame)
-    names = name_keys_table(_column(frame, "name", n))
+    name_col = _column(frame, "name", n)
+    names = name_keys_table(name_col) if lookups is None else lookups.names(name_col)
 
     id_key = linkage_id_keys(
         _column(frame, "id_number", n),
@@ -139,7 +194,9 @@ def prepare_records(
         county=codes.county.to_numpy(zero_copy_only=False),
         township=codes.township.to_numpy(zero_copy_only=False),
         village=codes.village.to_numpy(zero_copy_only=False),
-        address_key=address_keys(_column(frame, "address", n)).to_numpy(zero_copy_only=False),
+        address_key=_address_keys(_column(frame, "address", n), lookups).to_numpy(
+            zero_copy_only=False),
+        phone=phone_keys(_column(frame, "phone", n)).to_numpy(zero_copy_only=False),
     )
     prepared = pd.DataFrame(out)
     for col in ("dob_y", "dob_m", "dob_d"):
@@ -147,3 +204,46 @@ def prepare_records(
     for col in keep:
         prepared[col] = frame[col].to_numpy()
     return prepared
+
+
+def prepared_schema(unique_id: str) -> pa.Schema:
+    """Column types of :func:`prepare_records`' output, fixed so batches always agree."""
+    ints = {"dob_y", "dob_m", "dob_d"}
+    fields = [pa.field(unique_id, pa.string())]
+    for col in PREPARED_COLUMNS:
+        type_ = pa.int32() if col in ints else pa.bool_() if col == "id_conflict" else pa.string()
+        fields.append(pa.field(col, type_))
+    return pa.schema(fields)
+
+
+def prepare_file(source: Any, target: Any, *, unique_id: str = "record_id",
+                 batch_rows: int = 250_000) -> int:
+    """:func:`prepare_records` from one Parquet file to another, a batch at a time, so memory
+    stays bounded by the batch, not the table. Returns the number of records.
+
+    The unique id column is read as text. The Python keys (pinyin, OpenCC, shapes, addresses)
+    are derived once per distinct value of the whole file (:class:`KeyLookups`)."""
+    import pyarrow.parquet as pq
+
+    schema = prepared_schema(unique_id)
+    source_file = pq.ParquetFile(source)
+    wanted = [c for c in (unique_id, *INPUT_FIELDS) if c in source_file.schema_arrow.names]
+    text = pq.read_table(source, columns=[c for c in ("name", "address") if c in wanted])
+    lookups = KeyLookups(_text_column(text, "name"), _text_column(text, "address"))
+    del text
+    rows = 0
+    with pq.ParquetWriter(target, schema, compression="zstd") as writer:
+        for batch in source_file.iter_batches(batch_size=batch_rows, columns=wanted):
+            frame = batch.to_pandas()
+            frame[unique_id] = frame[unique_id].astype(str)
+            prepared = prepare_records(frame, unique_id=unique_id, lookups=lookups)
+            table = pa.Table.from_pandas(prepared[list(schema.names)], preserve_index=False)
+            writer.write_table(table.cast(schema))
+            rows += len(prepared)
+    return rows
+
+
+def _text_column(table: pa.Table, name: str) -> pa.Array:
+    if name not in table.column_names:
+        return pa.array([], pa.string())
+    return table[name].combine_chunks().cast(pa.string())

@@ -16,6 +16,9 @@ Outputs (``W/registry/``, each written atomically, rows in a fixed order):
 
 from __future__ import annotations
 
+import os
+import shutil
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +28,16 @@ import pandas as pd
 import pyarrow as pa
 
 from jingzhun.engine.base import write_parquet_atomic
-from jingzhun.registry.conflicts import find_conflicts
-from jingzhun.registry.golden import golden_records, load_rules
+from jingzhun.errors import EngineError
+from jingzhun.linkage.prepare import prepare_file
+from jingzhun.registry.conflicts import conflict_candidates, find_conflicts
+from jingzhun.registry.golden import golden_table, load_rules
 from jingzhun.registry.history import households_from, hukou_events, members_at, membership_intervals
 from jingzhun.registry.records import (
-    PROFILE_FIELDS, person_departments, person_records, profile_key_expr, profiles, to_pandas,
+    PROFILE_FIELDS, evidence_table, person_departments, person_records, profile_key_expr,
+    profiles, to_pandas,
 )
-from jingzhun.registry.resolve import LINK_THRESHOLD, REVIEW_THRESHOLD, resolve_profiles
+from jingzhun.registry.resolve import LINK_THRESHOLD, REVIEW_THRESHOLD
 
 ID_EXACT, PROBABILISTIC, IDENTICAL, UNLINKED = "id_exact", "probabilistic", "identical_values", "unlinked"
 HUKOU_EXTRA = ("household_no", "relation_to_head", "change_type", "change_date", "death_date")
@@ -62,9 +68,17 @@ def _write(df: pd.DataFrame, path: Path) -> None:
     write_parquet_atomic(pa.Table.from_pandas(df, preserve_index=False), path)
 
 
+#: Columns of the scored pairs the registry keeps (the review queue's).
+PAIR_COLUMNS = ("profile_key_l", "profile_key_r", "match_probability", "match_weight", "gamma_*")
+
+
 def build_registry(ws: Any, *, files: dict[str, list[Path]], rules_path: Path | None = None,
                    progress: Any = None, train: bool | None = None) -> dict[str, Any]:
-    """Build every registry table from the validated ``files`` ({department: [parquet]})."""
+    """Build every registry table from the validated ``files`` ({department: [parquet]}).
+
+    Per-record and per-profile work is SQL in the engine (and in Splink's own DuckDB for the
+    link), through Parquet files in a scratch folder of the workspace; pandas only sees small
+    tables (scored pairs, conflict candidates, household-registry events)."""
     progress = progress or (lambda label, frac: None)
     engine = ws.engine
     out = ws.zone("registry")
@@ -72,39 +86,57 @@ def build_registry(ws: Any, *, files: dict[str, list[Path]], rules_path: Path | 
     progress("registry: collect records", 0.0)
     if not any(files.get(d) for d in person_departments()):
         return {"records": 0, "persons": 0, "note": "no person-level department files validated"}
+    work = scratch_folder(ws)
+    # Every ordered output has its ORDER BY; without insertion order DuckDB may stream, sort
+    # and spill the large copies within its memory limit (it ran out at scale 0.1 with it).
+    engine.con.raw_sql("SET preserve_insertion_order = false")
+    try:
+        return _build(ws, engine, out, work, files, rules_path, progress, train)
+    finally:
+        engine.con.raw_sql("SET preserve_insertion_order = true")
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def scratch_folder(ws: Any) -> Path:
+    """``_spill/registry`` in the workspace: intermediate Parquet files of one run."""
+    work = Path(ws.root) / "_spill" / "registry"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    return work
+
+
+def _build(ws: Any, engine: Any, out: Path, work: Path, files: dict[str, list[Path]],
+           rules_path: Path | None, progress: Any, train: bool | None) -> dict[str, Any]:
     records = person_records(engine, files)
-    prof = to_pandas(engine, profiles(records), ["profile_key"])
+    copy_parquet(engine, profiles(records).order_by("profile_key"), work / "profiles.parquet")
+    progress("registry: prepare", 0.05)
+    n_prof = prepare_file(work / "profiles.parquet", work / "prepared.parquet",
+                          unique_id="profile_key")
     progress("registry: link", 0.1)
-    res = resolve_profiles(prof, engine, threshold=LINK_THRESHOLD,
-                           review_threshold=REVIEW_THRESHOLD, train=train)
-    resolved = res.profiles
-    pmap = profile_basis(resolved, res.prepared)
+    pairs = link_to_parquet(engine, work, n_prof, train=train)
+    prof = engine.read_parquet(work / "profiles.parquet")
+    prep = engine.read_parquet(work / "prepared.parquet")
+    clusters = engine.read_parquet(work / "clusters.parquet")
+    copy_parquet(engine, profile_basis_table(clusters, prep, prof), work / "pmap.parquet")
+    pmap = engine.read_parquet(work / "pmap.parquet")
 
     progress("registry: record links", 0.7)
-    links = records.join(ibis.memtable(pmap), "profile_key").select(
-        "department", "_file", "_row", "_period", "person_id", "match_basis", "match_probability",
-    ).order_by(["department", "_file", "_row"])
-    n_links = engine.write_parquet(links, out / "record_links.parquet")
+    n_links = write_record_links(engine, files, pmap, work, out / "record_links.parquet")
 
     progress("registry: golden records", 0.8)
-    occ_t = records.group_by(["profile_key", "department"]).aggregate(
+    occ = records.group_by(["profile_key", "department"]).aggregate(
         last_period=records._period.max(), first_period=records._period.min(),
         n_records=records.count(),
     )
-    occ = to_pandas(engine, occ_t, ["profile_key", "department"])
-    occ = occ.merge(resolved[["profile_key", "person_id", *PROFILE_FIELDS]], on="profile_key")
-    persons = golden_records(occ, load_rules(rules_path))
-    per_person = occ.groupby("person_id").agg(
-        first_seen=("first_period", "min"), last_seen=("last_period", "max"),
-        n_records=("n_records", "sum"), n_profiles=("profile_key", "nunique"),
-    ).reset_index()
-    per_person["departments"] = per_person["person_id"].map(_joined(occ, "person_id", "department"))
-    persons = persons.merge(per_person, on="person_id", how="left")
-
+    copy_parquet(engine, occ, work / "occ.parquet")
+    occ = engine.read_parquet(work / "occ.parquet")
+    occ = occ.join(pmap.select("profile_key", "person_id"), "profile_key").join(
+        prof.select("profile_key", *PROFILE_FIELDS), "profile_key")
     events = _hukou_events(engine, files.get("hukou", []), pmap)
     deaths = events[events["change_type"] == "death"].groupby("person_id")["valid_month"].min()
-    persons["death_month"] = persons["person_id"].map(deaths)
-    _write(persons, out / "persons.parquet")
+    persons_expr = golden_table(engine, occ, load_rules(rules_path), deaths)
+    copy_parquet(engine, persons_expr, out / "persons.parquet")
+    n_persons = int(engine.read_parquet(out / "persons.parquet").count().execute())
     _write(events, out / "hukou_events.parquet")
 
     progress("registry: households", 0.9)
@@ -113,26 +145,115 @@ def build_registry(ws: Any, *, files: dict[str, list[Path]], rules_path: Path | 
     latest = str(events["recorded"].max()) if len(events) else None
     households = _households(intervals, latest)
     _write(households, out / "households.parquet")
+    del events, intervals
 
-    dept_per_profile = _joined(occ, "profile_key", "department")
-    evidence = resolved.assign(departments=resolved["profile_key"].map(dept_per_profile)).merge(
-        res.prepared[["profile_key", "name_fold", "name_pinyin_fuzzy", "dob", "id_anchor"]],
-        on="profile_key",
-    )
-    conflicts = find_conflicts(evidence)
+    evidence = evidence_table(engine, work)
+    copy_parquet(engine, evidence, work / "evidence.parquet")
+    evidence = engine.read_parquet(work / "evidence.parquet")
+    conflicts = find_conflicts(conflict_candidates(engine, evidence))
     _write(conflicts, out / "conflicts.parquet")
-    review = review_queue(res.review_pairs, evidence)
+    review = review_queue(*_review_inputs(engine, pairs, evidence))
     _write(review, out / "review_queue.parquet")
     progress("registry", 1.0)
-    basis_counts = pmap.merge(prof[["profile_key", "n_records"]], on="profile_key").groupby(
-        "match_basis")["n_records"].sum()
+    basis_counts = engine.to_arrow(
+        pmap.group_by("match_basis").aggregate(n=pmap.n_records.sum()).order_by("match_basis")
+    ).to_pydict()
     return {
-        "records": n_links, "profiles": len(prof), "persons": len(persons),
+        "records": n_links, "profiles": n_prof, "persons": n_persons,
         "households": len(households), "review_pairs": len(review),
         "conflicts": {str(k): int(v) for k, v in conflicts["kind"].value_counts().sort_index().items()},
-        "match_basis": {str(k): int(v) for k, v in basis_counts.sort_index().items()},
-        "trained": bool(train) if train is not None else len(prof) >= 2000,
+        "match_basis": {str(k): int(v) for k, v in
+                        zip(basis_counts["match_basis"], basis_counts["n"], strict=True)},
+        "trained": bool(train) if train is not None else n_prof >= 2000,
     }
+
+
+def write_record_links(engine: Any, files: dict[str, list[Path]], pmap: ibis.Table,
+                       work: Path, path: Path) -> int:
+    """``record_links.parquet`` ordered by department, file and row: one join and sort per
+    department inside the engine (a single sort of every record ran out of memory under the
+    limit at scale 0.1), then the parts streamed into one file. Returns the rows."""
+    import pyarrow.parquet as pq
+
+    persons = pmap.select("profile_key", "person_id", "match_basis", "match_probability")
+    parts = []
+    for dept in person_departments():
+        if not files.get(dept):
+            continue
+        records = person_records(engine, {dept: files[dept]})
+        links = records.join(persons, "profile_key").select(
+            "department", "_file", "_row", "_period", "person_id", "match_basis",
+            "match_probability",
+        ).order_by(["_file", "_row"])
+        part = work / f"links_{dept}.parquet"
+        copy_parquet(engine, links, part)
+        parts.append(part)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    rows = 0
+    try:
+        schema = pq.read_schema(parts[0])
+        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+            for part in parts:
+                for batch in pq.ParquetFile(part).iter_batches(batch_size=500_000):
+                    writer.write_batch(batch.cast(schema))
+                    rows += batch.num_rows
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return rows
+
+
+def copy_parquet(engine: Any, expr: ibis.Table, path: Path) -> None:
+    """Write ``expr`` to ``path`` inside the engine (no rows pass through Python), atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        engine.con.to_parquet(expr, tmp, compression="zstd")
+        os.replace(tmp, path)
+    except Exception as exc:
+        raise EngineError(f"cannot write {path.name}: {exc}", where=str(path)) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def link_to_parquet(engine: Any, work: Path, n_prof: int, *, train: bool | None) -> pd.DataFrame:
+    """Link ``work/prepared.parquet`` in Splink's DuckDB (the engine's limits); clusters go to
+    ``work/clusters.parquet`` (profile_key, cluster_id, match_basis, match_probability).
+    Returns the scored pairs from the review threshold up (:data:`PAIR_COLUMNS`)."""
+    from jingzhun.linkage import tables
+    from jingzhun.linkage.link import link_prepared, splink_db_api
+
+    db_api = splink_db_api(engine)
+    try:
+        tables.execute(db_api, "CREATE TABLE __jz_prepared AS SELECT * FROM read_parquet("
+                               f"'{_quoted(work / 'prepared.parquet')}')")
+        res = link_prepared("__jz_prepared", db_api, n_records=n_prof, unique_id="profile_key",
+                            threshold=LINK_THRESHOLD, review_threshold=REVIEW_THRESHOLD,
+                            train=train, pair_columns=PAIR_COLUMNS)
+        tables.execute(db_api, f"COPY (SELECT * FROM {res.clusters}) TO "
+                               f"'{_quoted(work / 'clusters.parquet')}' (FORMAT PARQUET)")
+        return res.pairs
+    finally:
+        db_api._con.close()  # noqa: SLF001 - frees Splink's tables before the next steps
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def profile_basis_table(clusters: ibis.Table, prepared: ibis.Table, prof: ibis.Table) -> ibis.Table:
+    """Per profile: ``person_id``, ``match_basis``, ``match_probability`` (see
+    :func:`profile_basis`) and ``n_records``."""
+    t = clusters.join(prepared.select("profile_key", "id_anchor"), "profile_key").join(
+        prof.select("profile_key", "n_records"), "profile_key")
+    anchored = t.id_anchor.notnull()
+    alone = (t.match_basis == UNLINKED) & (t.n_records > 1)
+    basis = ibis.cases((anchored, ID_EXACT), (alone, IDENTICAL), else_=t.match_basis)
+    prob = ibis.cases((anchored | alone, 1.0), else_=t.match_probability.cast("float64"))
+    return t.select(
+        "profile_key", person_id=ibis.literal("P").concat(t.cluster_id.substr(0, 20)),
+        match_basis=basis, match_probability=prob, n_records=t.n_records,
+    )
 
 
 def _joined(frame: pd.DataFrame, key: str, value: str) -> pd.Series:
@@ -141,7 +262,7 @@ def _joined(frame: pd.DataFrame, key: str, value: str) -> pd.Series:
     return pairs.groupby(key, sort=False)[value].agg(",".join)
 
 
-def _hukou_events(engine: Any, paths: list[Path], pmap: pd.DataFrame) -> pd.DataFrame:
+def _hukou_events(engine: Any, paths: list[Path], pmap: ibis.Table) -> pd.DataFrame:
     cols = ["person_id", "household_no", "relation_to_head", "county_code", "township_code",
             "village_code", "change_type", "valid_month", "recorded", "_file", "_row"]
     if not paths:
@@ -153,9 +274,11 @@ def _hukou_events(engine: Any, paths: list[Path], pmap: pd.DataFrame) -> pd.Data
     sel.update(_file=t["_file"], _row=t["_row"].cast("int64"), _period=t["_period"].cast("string"))
     t = t.select(**sel)
     t = t.mutate(profile_key=profile_key_expr(t))
-    frame = to_pandas(engine, t, ["_file", "_row"])
-    frame = frame.merge(pmap[["profile_key", "person_id"]], on="profile_key", how="left")
-    return hukou_events(frame)
+    persons = pmap.select(key_=pmap.profile_key, person_id=pmap.person_id)
+    t = t.left_join(persons, t.profile_key == persons.key_).select(
+        "person_id", "household_no", "relation_to_head", "county_code", "township_code",
+        "village_code", "change_type", "change_date", "death_date", "_period", "_file", "_row")
+    return hukou_events(to_pandas(engine, t, ["_file", "_row"]))
 
 
 def _households(intervals: pd.DataFrame, latest: str | None) -> pd.DataFrame:
@@ -174,6 +297,23 @@ REVIEW_SIDE = ("name", "sex", "dob", "id_number", "village_code", "address", "de
                "person_id", "n_records")
 
 
+def _review_inputs(engine: Any, pairs: pd.DataFrame,
+                   evidence: ibis.Table) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Scored pairs across two persons, and the evidence of the profiles they name."""
+    if pairs.empty:
+        return pairs, pd.DataFrame()
+    keys = pd.unique(pd.concat([pairs["profile_key_l"], pairs["profile_key_r"]]).astype(str))
+    wanted = ibis.memtable(pd.DataFrame({"key_": keys}))
+    ev = to_pandas(engine, evidence.semi_join(wanted, evidence.profile_key == wanted.key_),
+                   ["profile_key"])
+    pid = ev.set_index("profile_key")["person_id"]
+    pl = pid.reindex(pairs["profile_key_l"].astype(str)).to_numpy()
+    pr = pid.reindex(pairs["profile_key_r"].astype(str)).to_numpy()
+    # Every scored pair (≥ REVIEW) that ended across two persons: grey-zone pairs, and pairs
+    # above LINK refused by a constraint (two IDs) or by exclusivity (two candidates).
+    return pairs.loc[pl != pr].reset_index(drop=True), ev
+
+
 def review_queue(pairs: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
     """Grey-zone pairs with what a clerk needs to decide: both sides' values and departments,
     the probability, the match weight and the level of every comparison (``gamma_*``)."""
@@ -187,6 +327,8 @@ def review_queue(pairs: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
         "match_probability": pairs["match_probability"].to_numpy(float),
         "match_weight": pairs["match_weight"].to_numpy(float),
     })
+    if "exclusive_probability" in pairs.columns:
+        out["exclusive_probability"] = pairs["exclusive_probability"].to_numpy(float)
     for col in [c for c in pairs.columns if c.startswith("gamma_")]:
         out[col.replace("gamma_", "level_")] = pairs[col].to_numpy()
     for side in ("l", "r"):

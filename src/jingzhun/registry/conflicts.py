@@ -17,6 +17,7 @@ record count of every profile involved.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -122,3 +123,31 @@ def find_conflicts(profiles: pd.DataFrame) -> pd.DataFrame:
                      "reason": "same name, birth date and village under different ID numbers",
                      "evidence": _evidence(group)})
     return pd.DataFrame(rows, columns=["kind", "id_number", "person_ids", "reason", "evidence"])
+
+
+def conflict_candidates(engine: Any, evidence: Any) -> pd.DataFrame:
+    """The profiles :func:`find_conflicts` can flag, selected in SQL from the ``evidence``
+    table (one row per profile) so that only they come to pandas: whole groups of every ID
+    with several persons, names or birth dates, of every person with several IDs, and of
+    every (name, birth date, village) with several anchored persons. Ordered by profile key,
+    as the full table is, so the result equals ``find_conflicts`` on the full table."""
+    import ibis
+
+    inner = str(ibis.to_sql(evidence, dialect=engine.name))
+    key = "name_fold, dob, village_code"
+    query = f"""
+        WITH ev AS ({inner}),
+        p AS (SELECT * FROM ev WHERE id_number IS NOT NULL),
+        a AS (SELECT id_number FROM p GROUP BY id_number
+              HAVING count(DISTINCT person_id) > 1 OR count(DISTINCT name_fold) > 1
+                  OR count(DISTINCT dob) > 1),
+        b AS (SELECT person_id FROM p GROUP BY person_id HAVING count(DISTINCT id_number) > 1),
+        c AS (SELECT {key} FROM p WHERE id_anchor IS NOT NULL AND village_code IS NOT NULL
+              AND dob IS NOT NULL GROUP BY {key} HAVING count(DISTINCT person_id) > 1)
+        SELECT * FROM p
+        WHERE id_number IN (SELECT id_number FROM a) OR person_id IN (SELECT person_id FROM b)
+           OR (id_anchor IS NOT NULL AND EXISTS (
+                SELECT 1 FROM c WHERE c.name_fold = p.name_fold AND c.dob = p.dob
+                AND c.village_code = p.village_code))
+        ORDER BY profile_key"""
+    return engine.to_arrow(engine.sql(query)).to_pandas()

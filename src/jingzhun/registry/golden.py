@@ -112,3 +112,64 @@ def golden_records(occurrences: pd.DataFrame, rules: list[FieldRule]) -> pd.Data
             picked[f"{c}__extract"] = best["last_period"]
         persons = persons.merge(picked, on="person_id", how="left")
     return persons
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _rule_sql(rule: FieldRule, columns: set[str], source: str) -> str:
+    """One row per person: the surviving values of ``rule``'s columns, their department and
+    extract month (the order of :func:`golden_records`, ties broken by profile key)."""
+    rank = " ".join(f"WHEN {_sql_text(d)} THEN {i}" for i, d in enumerate(rule.sources))
+    rank_sql = f"CASE department {rank} ELSE {len(rule.sources)} END" if rank else "0"
+    present = [c for c in rule.columns if c in columns]
+    by_value = [f'"{c}" ASC NULLS LAST' for c in present]
+    if rule.rule == "priority":
+        order = [f"{rank_sql} ASC", "last_period DESC", "n_records DESC", *by_value]
+    else:
+        order = ["last_period DESC", f"{rank_sql} ASC", "n_records DESC", *by_value]
+    order += ["profile_key ASC", "department ASC"]
+    picked = ", ".join(
+        f'"{c}"' if c in columns else f'CAST(NULL AS VARCHAR) AS "{c}"' for c in rule.columns)
+    return (f"SELECT person_id, {picked}, department AS _src, last_period AS _ext FROM ("
+            f"SELECT *, row_number() OVER (PARTITION BY person_id ORDER BY {', '.join(order)})"
+            f' AS _rn FROM {source} WHERE "{rule.columns[0]}" IS NOT NULL) WHERE _rn = 1')
+
+
+def golden_sql(rules: list[FieldRule], columns: set[str], source: str = "occ",
+               source_sql: str | None = None) -> str:
+    """:func:`golden_records` as one SQL query over the relation ``source`` (same columns), plus
+    per person ``first_seen``, ``last_seen``, ``n_records``, ``n_profiles`` and
+    ``departments``; ordered by person."""
+    ctes = [f"{source} AS ({source_sql})"] if source_sql else []
+    ctes += [f"r{i} AS ({_rule_sql(rule, columns, source)})" for i, rule in enumerate(rules)]
+    ctes.append(
+        "per AS (SELECT person_id, min(first_period) AS first_seen, max(last_period) AS last_seen,"
+        " CAST(sum(n_records) AS BIGINT) AS n_records, count(DISTINCT profile_key) AS n_profiles,"
+        " string_agg(DISTINCT department, ',' ORDER BY department) AS departments"
+        f" FROM {source} GROUP BY person_id)")
+    select, joins = ["per.person_id"], []
+    for i, rule in enumerate(rules):
+        joins.append(f"LEFT JOIN r{i} ON r{i}.person_id = per.person_id")
+        for c in rule.columns:
+            select += [f'r{i}."{c}" AS "{c}"', f'r{i}._src AS "{c}__source"',
+                       f'r{i}._ext AS "{c}__extract"']
+    select += ["per.first_seen", "per.last_seen", "per.n_records", "per.n_profiles",
+               "per.departments"]
+    return (f"WITH {', '.join(ctes)} SELECT {', '.join(select)} FROM per "
+            f"{' '.join(joins)} ORDER BY per.person_id")
+
+
+def golden_table(engine: Any, occurrences: Any, rules: list[FieldRule],
+                 deaths: pd.Series) -> Any:
+    """Golden persons as a table expression of ``engine`` (``occurrences``: an Ibis table
+    with the columns :func:`golden_records` takes, plus ``profile_key`` and
+    ``first_period``), with ``death_month`` from ``deaths`` (person → month; small)."""
+    import ibis
+
+    inner = str(ibis.to_sql(occurrences, dialect=engine.name))
+    persons = engine.sql(golden_sql(rules, set(occurrences.columns), "occ", inner))
+    dead = ibis.memtable(pd.DataFrame({"pid_": deaths.index.astype(str),
+                                       "death_month": deaths.astype(str).to_numpy()}))
+    return persons.left_join(dead, persons.person_id == dead.pid_).drop("pid_")

@@ -75,3 +75,24 @@ def profiles(records: ibis.Table) -> ibis.Table:
 
 def to_pandas(engine: Engine, table: ibis.Table, order_by: list[str]) -> pd.DataFrame:
     return engine.to_arrow(table.order_by(order_by)).to_pandas()
+
+
+def _parquet(path: Path) -> str:
+    return "read_parquet('" + str(path).replace("'", "''") + "')"
+
+
+def evidence_table(engine: Engine, work: Path) -> ibis.Table:
+    """One row per profile: its fields and record count, ``person_id`` (``pmap``), the
+    departments that sent it, and the linkage keys ``name_fold``, ``name_pinyin_fuzzy``,
+    ``dob``, ``id_anchor`` — from the registry's scratch files in ``work``."""
+    fields = ", ".join(f"p.{f}" for f in PROFILE_FIELDS)
+    return engine.sql(f"""
+        SELECT p.profile_key, {fields}, p.n_records, m.person_id, d.departments,
+               q.name_fold, q.name_pinyin_fuzzy, q.dob, q.id_anchor
+        FROM {_parquet(work / "profiles.parquet")} p
+        JOIN {_parquet(work / "pmap.parquet")} m ON m.profile_key = p.profile_key
+        JOIN {_parquet(work / "prepared.parquet")} q ON q.profile_key = p.profile_key
+        LEFT JOIN (SELECT profile_key, string_agg(department, ',' ORDER BY department)
+                          AS departments
+                   FROM {_parquet(work / "occ.parquet")} GROUP BY profile_key) d
+               ON d.profile_key = p.profile_key""")
