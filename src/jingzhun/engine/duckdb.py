@@ -12,7 +12,7 @@ from jingzhun.engine.base import Engine
 
 #: Memory limit of a connection when none is given: DuckDB's own default is 80 % of RAM,
 #: which lets one stage take a shared machine; beyond the limit DuckDB spills to disk.
-DEFAULT_MEMORY_LIMIT = "4GB"
+DEFAULT_MEMORY_LIMIT = "8GB"
 
 
 class DuckDBEngine(Engine):

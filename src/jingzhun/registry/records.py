@@ -92,7 +92,9 @@ def evidence_table(engine: Engine, work: Path) -> ibis.Table:
         FROM {_parquet(work / "profiles.parquet")} p
         JOIN {_parquet(work / "pmap.parquet")} m ON m.profile_key = p.profile_key
         JOIN {_parquet(work / "prepared.parquet")} q ON q.profile_key = p.profile_key
-        LEFT JOIN (SELECT profile_key, string_agg(department, ',' ORDER BY department)
+        LEFT JOIN (SELECT profile_key, array_to_string(list_sort(list(department)), ',')
                           AS departments
-                   FROM {_parquet(work / "occ.parquet")} GROUP BY profile_key) d
+                   FROM (SELECT DISTINCT profile_key, department
+                         FROM {_parquet(work / "occ.parquet")})
+                   GROUP BY profile_key) d
                ON d.profile_key = p.profile_key""")
