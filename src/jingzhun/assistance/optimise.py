@@ -210,7 +210,13 @@ def allocate(inst: Instance, *, method: str = "milp",
             progress(str(county), (k + 1) / len(counties))
     obj = sum(r["objective"] for r in reports)
     bound = sum(r["bound"] for r in reports)
+    # the fallback heuristic never breaks eligibility, budgets, capacities, household limits or
+    # gap closing, but it may fall short of a fairness floor the MILP would meet: say so
+    from jingzhun.assistance.check import violations
+
+    v = violations(inst, chosen)
     return chosen, {
+        "floors_unmet": {"township": int(v["floor_township"]), "cause": int(v["floor_cause"])},
         "method": method, "objective": round(obj, 4), "bound": round(bound, 4),
         "optimality_gap": round((bound - obj) / bound, 6) if bound > 0 else 0.0,
         "counties": len(reports),
