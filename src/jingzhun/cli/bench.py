@@ -6,13 +6,53 @@ import resource
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from jingzhun.cli.common import emit_json, reported_errors
 
 app = typer.Typer(no_args_is_help=True)
+
+
+@dataclass
+class Prepared:
+    """A synthetic province and its workspace after every pipeline stage ran."""
+
+    cfg: Any
+    province: Path
+    workspace: Path
+    synth_ingest_seconds: float
+    pipeline_seconds: float
+
+
+@contextmanager
+def synthetic_workspace(scale: float, months: int, seed: int, keep: Path | None) -> Iterator[Prepared]:
+    """Synthesise → ingest → run every stage in ``keep`` (reused when already there) or in a
+    temporary folder removed afterwards; the shared preamble of the evaluation benchmarks."""
+    from jingzhun.cli.data import ingest_source, run_workspace
+    from jingzhun.synth import SynthConfig, generate
+
+    base = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="jingzhun-bench-"))
+    try:
+        cfg = SynthConfig(scale=scale, months=months, seed=seed)
+        province, workspace = base / "province", base / "workspace"
+        t0 = time.perf_counter()
+        if not (province / "synth.json").exists():
+            generate(cfg, out=province)
+        if not (workspace / "_state" / "manifest.json").exists():
+            ingest_source(province, workspace)
+        t1 = time.perf_counter()
+        run_workspace(workspace)  # resumable: stages already done are skipped
+        t2 = time.perf_counter()
+        yield Prepared(cfg, province, workspace, round(t1 - t0, 1), round(t2 - t1, 1))
+    finally:
+        if not keep:
+            shutil.rmtree(base, ignore_errors=True)
 
 
 def peak_rss_mb() -> float:
@@ -149,46 +189,33 @@ def bench_identify(
     scale: float = typer.Option(0.01, help="synthetic province scale"),
     months: int = typer.Option(13, help="months simulated (the roll is as of the first)"),
     seed: int = typer.Option(1),
-    keep: Path | None = typer.Option(None, help="keep the data in this folder instead of a temp one"),
+    keep: Path | None = typer.Option(
+        None, help="keep province/ and workspace/ in this folder; reused when already there"),
     json_: bool = typer.Option(True, "--json/--no-json", help="JSON output (always on)"),
 ) -> None:
     """Cross-check of the roll vs the planted errors: recall and precision per finding."""
     import pandas as pd
 
-    from jingzhun.cli.data import ingest_source, run_workspace
     from jingzhun.evaluation.identify_bench import score_findings
     from jingzhun.policy.workspace import identify_workspace
-    from jingzhun.synth import SynthConfig, generate
     from jingzhun.workspace import Workspace
 
-    base = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="jingzhun-bench-"))
-    try:
-        with reported_errors():
-            cfg = SynthConfig(scale=scale, months=months, seed=seed)
-            t0 = time.perf_counter()
-            generate(cfg, out=base / "province")
-            ingest_source(base / "province", base / "workspace")
-            t1 = time.perf_counter()
-            run_workspace(base / "workspace")
-            t2 = time.perf_counter()
-            ws = Workspace(base / "workspace", create=False)
-            month = f"{cfg.start[:4]}-{cfg.start[5:7]}"
-            # the identify stage ran inside the pipeline; time it alone, from the registry
-            report = identify_workspace(ws, month, refresh=True)
-            findings = pd.read_parquet(ws.zone("decisions") / f"crosscheck_{month}.parquet")
-            ws.engine.close()
-        scores = score_findings(findings, base / "province" / "truth")
-        emit_json({
-            **scores, "period": month, "scale": scale, "months": months, "seed": seed,
-            "households": report.get("households"),
-            "seconds": round(sum(report["seconds"].values()), 2),
-            "identify_seconds": report["seconds"],
-            "synth_ingest_seconds": round(t1 - t0, 1), "pipeline_seconds": round(t2 - t1, 1),
-            "peak_rss_mb": peak_rss_mb(),
-        })
-    finally:
-        if not keep:
-            shutil.rmtree(base, ignore_errors=True)
+    with reported_errors(), synthetic_workspace(scale, months, seed, keep) as prep:
+        ws = Workspace(prep.workspace, create=False)
+        month = prep.cfg.start
+        # the identify stage ran inside the pipeline; time it alone, from the registry
+        report = identify_workspace(ws, month, refresh=True)
+        findings = pd.read_parquet(ws.zone("decisions") / f"crosscheck_{month}.parquet")
+        ws.engine.close()
+        scores = score_findings(findings, prep.province / "truth")
+    emit_json({
+        **scores, "period": month, "scale": scale, "months": months, "seed": seed,
+        "households": report.get("households"),
+        "seconds": round(sum(report["seconds"].values()), 2),
+        "identify_seconds": report["seconds"],
+        "synth_ingest_seconds": prep.synth_ingest_seconds,
+        "pipeline_seconds": prep.pipeline_seconds, "peak_rss_mb": peak_rss_mb(),
+    })
 
 
 @app.command("risk")
@@ -205,30 +232,16 @@ def bench_risk_command(
     json_: bool = typer.Option(True, "--json/--no-json", help="JSON output (always on)"),
 ) -> None:
     """Risk model vs the cn-2021 rules-only baseline: recall at the top 5 %, AUC, median lead."""
-    from jingzhun.cli.data import ingest_source, run_workspace
     from jingzhun.evaluation.risk_bench import bench_risk
-    from jingzhun.synth import SynthConfig, generate
 
-    base = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="jingzhun-bench-"))
-    try:
-        with reported_errors():
-            province, workspace = base / "province", base / "workspace"
-            t0 = time.perf_counter()
-            if not (province / "synth.json").exists():
-                generate(SynthConfig(scale=scale, months=months, seed=seed), out=province)
-            if not (workspace / "_state" / "manifest.json").exists():
-                ingest_source(province, workspace)
-            run_workspace(workspace)  # resumable: stages already done are skipped
-            t1 = time.perf_counter()
-            result = bench_risk(province, workspace, train_until=train_until, horizon=horizon,
-                                share=share, seed=seed)
-        result.update(scale=scale, months=months, seed=seed,
-                      prepare_seconds=round(t1 - t0, 1), bench_seconds=round(time.perf_counter() - t1, 1),
-                      peak_rss_mb=peak_rss_mb())
-        emit_json(result)
-    finally:
-        if not keep:
-            shutil.rmtree(base, ignore_errors=True)
+    with reported_errors(), synthetic_workspace(scale, months, seed, keep) as prep:
+        t1 = time.perf_counter()
+        result = bench_risk(prep.province, prep.workspace, train_until=train_until,
+                            horizon=horizon, share=share, seed=seed)
+    result.update(scale=scale, months=months, seed=seed,
+                  prepare_seconds=round(prep.synth_ingest_seconds + prep.pipeline_seconds, 1),
+                  bench_seconds=round(time.perf_counter() - t1, 1), peak_rss_mb=peak_rss_mb())
+    emit_json(result)
 
 
 @app.command("causes")
@@ -241,40 +254,22 @@ def bench_causes(
     json_: bool = typer.Option(True, "--json/--no-json", help="JSON output (always on)"),
 ) -> None:
     """Cause diagnosis vs the truth, compared with the roll's recorded main cause (same run)."""
-    from jingzhun.cli.data import ingest_source, run_workspace
     from jingzhun.diagnosis import diagnose_workspace
     from jingzhun.evaluation.causes_bench import score_causes
-    from jingzhun.synth import SynthConfig, generate
     from jingzhun.workspace import Workspace
 
-    base = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="jingzhun-bench-"))
-    try:
-        with reported_errors():
-            cfg = SynthConfig(scale=scale, months=months, seed=seed)
-            province, workspace = base / "province", base / "workspace"
-            t0 = time.perf_counter()
-            if not (province / "synth.json").exists():
-                generate(cfg, out=province)
-            if not (workspace / "_state" / "manifest.json").exists():
-                ingest_source(province, workspace)
-            t1 = time.perf_counter()
-            if not (workspace / "registry" / "household_members.parquet").exists():
-                run_workspace(workspace)
-            t2 = time.perf_counter()
-            ws = Workspace(workspace, create=False)
-            month = f"{cfg.start[:4]}-{cfg.start[5:7]}"
-            result = diagnose_workspace(ws, month)
-            ws.engine.close()
-        scores = score_causes(result["diagnosis"], result["roll"], province / "truth")
-        emit_json({
-            **scores, "period": month, "scale": scale, "months": months, "seed": seed,
-            "diagnosis_seconds": result["summary"]["seconds"],
-            "synth_ingest_seconds": round(t1 - t0, 1), "pipeline_seconds": round(t2 - t1, 1),
-            "peak_rss_mb": peak_rss_mb(),
-        })
-    finally:
-        if not keep:
-            shutil.rmtree(base, ignore_errors=True)
+    with reported_errors(), synthetic_workspace(scale, months, seed, keep) as prep:
+        ws = Workspace(prep.workspace, create=False)
+        month = prep.cfg.start
+        result = diagnose_workspace(ws, month)
+        ws.engine.close()
+        scores = score_causes(result["diagnosis"], result["roll"], prep.province / "truth")
+    emit_json({
+        **scores, "period": month, "scale": scale, "months": months, "seed": seed,
+        "diagnosis_seconds": result["summary"]["seconds"],
+        "synth_ingest_seconds": prep.synth_ingest_seconds,
+        "pipeline_seconds": prep.pipeline_seconds, "peak_rss_mb": peak_rss_mb(),
+    })
 
 
 @app.command("monitor")
@@ -287,50 +282,35 @@ def bench_monitor(
     json_: bool = typer.Option(True, "--json/--no-json", help="JSON output (always on)"),
 ) -> None:
     """Monthly warnings (recall within 6 months, lead, precision) and fund anomalies vs the truth."""
-    from jingzhun.cli.data import ingest_source, run_workspace
+    import pandas as pd
+
     from jingzhun.evaluation.monitor_bench import score_funds, score_warnings
+    from jingzhun.indicators import shift
     from jingzhun.monitoring.funds_workspace import funds_workspace
     from jingzhun.monitoring.warnings_workspace import village_cadres, warnings_workspace
-    from jingzhun.synth import SynthConfig, generate
     from jingzhun.workspace import Workspace
 
-    base = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="jingzhun-bench-"))
-    try:
-        with reported_errors():
-            cfg = SynthConfig(scale=scale, months=months, seed=seed)
-            province, workspace = base / "province", base / "workspace"
-            t0 = time.perf_counter()
-            if not (province / "synth.json").exists():
-                generate(cfg, out=province)
-            if not (workspace / "_state" / "manifest.json").exists():
-                ingest_source(province, workspace)
-            run_workspace(workspace)  # resumable: stages already done are skipped
-            t1 = time.perf_counter()
-            ws = Workspace(workspace, create=False)
-            import pandas as pd
-
-            periods = [f"{cfg.start[:4]}-{cfg.start[5:7]}"]
-            while len(periods) < months:
-                y, m = int(periods[-1][:4]), int(periods[-1][5:7])
-                periods.append(f"{y + m // 12}-{m % 12 + 1:02d}")
-            cadres = village_cadres(ws)
-            warned = pd.concat([warnings_workspace(ws, p, cadres=cadres) for p in periods], ignore_index=True)
-            t2 = time.perf_counter()
-            found, _ = funds_workspace(ws)
-            t3 = time.perf_counter()
-            ws.engine.close()
-        w = score_warnings(warned, province / "truth")
-        f = score_funds(found, province / "truth")
-        emit_json({
-            "warnings": w, "fund_anomalies": f, "scale": scale, "months": months, "seed": seed,
-            "rules_note": "cn-2021 rules are in force from 2021-01; applied with their first "
-                          "parameter values to the earlier synthetic months",
-            "prepare_seconds": round(t1 - t0, 1), "warnings_seconds": round(t2 - t1, 1),
-            "funds_seconds": round(t3 - t2, 1), "peak_rss_mb": peak_rss_mb(),
-        })
-    finally:
-        if not keep:
-            shutil.rmtree(base, ignore_errors=True)
+    with reported_errors(), synthetic_workspace(scale, months, seed, keep) as prep:
+        t1 = time.perf_counter()
+        ws = Workspace(prep.workspace, create=False)
+        periods = [shift(prep.cfg.start, k) for k in range(months)]
+        cadres = village_cadres(ws)
+        warned = pd.concat([warnings_workspace(ws, p, cadres=cadres) for p in periods],
+                           ignore_index=True)
+        t2 = time.perf_counter()
+        found, _ = funds_workspace(ws)
+        t3 = time.perf_counter()
+        ws.engine.close()
+        w = score_warnings(warned, prep.province / "truth")
+        f = score_funds(found, prep.province / "truth")
+    emit_json({
+        "warnings": w, "fund_anomalies": f, "scale": scale, "months": months, "seed": seed,
+        "rules_note": "cn-2021 rules are in force from 2021-01; applied with their first "
+                      "parameter values to the earlier synthetic months",
+        "prepare_seconds": round(prep.synth_ingest_seconds + prep.pipeline_seconds, 1),
+        "warnings_seconds": round(t2 - t1, 1), "funds_seconds": round(t3 - t2, 1),
+        "peak_rss_mb": peak_rss_mb(),
+    })
 
 
 @app.command("allocate")
@@ -346,36 +326,21 @@ def bench_allocate_command(
 ) -> None:
     """Allocation (HiGHS) vs greedy-by-cause and proportional: lifted per 10,000 yuan, violations."""
     from jingzhun.assistance.workspace import household_table
-    from jingzhun.cli.data import ingest_source, run_workspace
     from jingzhun.evaluation.allocate_bench import bench_allocate
-    from jingzhun.synth import SynthConfig, generate
     from jingzhun.workspace import Workspace
 
-    base = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="jingzhun-bench-"))
-    try:
-        with reported_errors():
-            cfg = SynthConfig(scale=scale, months=months, seed=seed)
-            province, workspace = base / "province", base / "workspace"
-            t0 = time.perf_counter()
-            if not (province / "synth.json").exists():
-                generate(cfg, out=province)
-            if not (workspace / "_state" / "manifest.json").exists():
-                ingest_source(province, workspace)
-            if not (workspace / "registry" / "household_members.parquet").exists():
-                run_workspace(workspace)
-            t1 = time.perf_counter()
-            ws = Workspace(workspace, create=False)
-            month = f"{cfg.start[:4]}-{cfg.start[5:7]}"
-            try:
-                table = household_table(ws, month)
-            finally:
-                ws.engine.close()
-            t2 = time.perf_counter()
-            result = bench_allocate(table, month, yuan_per_poor=yuan_per_poor, seed=seed,
-                                    replications=replications)
-        emit_json({**result, "scale": scale, "months": months, "seed": seed,
-                   "prepare_workspace_seconds": round(t1 - t0, 1),
-                   "household_table_seconds": round(t2 - t1, 1), "peak_rss_mb": peak_rss_mb()})
-    finally:
-        if not keep:
-            shutil.rmtree(base, ignore_errors=True)
+    with reported_errors(), synthetic_workspace(scale, months, seed, keep) as prep:
+        t1 = time.perf_counter()
+        ws = Workspace(prep.workspace, create=False)
+        month = prep.cfg.start
+        try:
+            table = household_table(ws, month)
+        finally:
+            ws.engine.close()
+        t2 = time.perf_counter()
+        result = bench_allocate(table, month, yuan_per_poor=yuan_per_poor, seed=seed,
+                                replications=replications)
+    emit_json({**result, "scale": scale, "months": months, "seed": seed,
+               "prepare_workspace_seconds": round(prep.synth_ingest_seconds
+                                                  + prep.pipeline_seconds, 1),
+               "household_table_seconds": round(t2 - t1, 1), "peak_rss_mb": peak_rss_mb()})
