@@ -517,18 +517,42 @@ def _newborns(rng: np.random.Generator, p: Frame, mothers: np.ndarray, months: n
 
 
 def household_months(cfg: SynthConfig, hist: History) -> dict[str, np.ndarray]:
-    """Truth per household and month: per-capita income (annualised) and poor vs the line."""
+    """Truth per household and month: per-capita net income of the 12 months to the month and
+    poor vs the line."""
     M = hist.months
     poor = np.empty(hist.income.shape, bool)
-    line = poverty_line_fen(cfg, np.arange(M))
+    line = line12_fen(cfg, M)
     for m in range(M):
         poor[m] = (income_pc(hist, m) < line[m]) & (hist.size[m] > 0)
     return {"poor": poor, "line_fen": line}
 
 
+def line12_fen(cfg: SynthConfig, months: int) -> np.ndarray:
+    """The line a month's 12-month income is compared with: the mean of the (monthly
+    interpolated) line over the same 12 months, months before the start counting as the start
+    month — a year's income against that year's line."""
+    line = poverty_line_fen(cfg, np.arange(months)).astype(np.float64)
+    padded = np.r_[np.full(11, line[0]), line]
+    return np.round(np.convolve(padded, np.ones(12) / 12, mode="valid")).astype(np.int64)
+
+
 def income_pc(hist: History, m: int) -> np.ndarray:
-    """Annualised per-capita income of every household in month ``m`` (fen)."""
-    return 12 * hist.income[m].astype(np.int64) // np.maximum(hist.size[m], 1)
+    """Per-capita net income of every household in month ``m`` (fen): the income of the 12
+    months to ``m`` (months before the start count as the start month) over the members at
+    ``m``. The poverty line and the monitoring range are annual per-capita net income
+    (人均纯收入, domain.md §5–6), so a month without wages lowers it by a twelfth of a year's
+    wages, not to zero: a job loss pushes a household below the line only when the rest of its
+    year's income is short, usually some months after the loss."""
+    return income12(hist, m) // np.maximum(hist.size[m], 1)
+
+
+def income12(hist: History, m: int) -> np.ndarray:
+    """Household income of the 12 months to ``m`` (fen; months before the start count as the
+    start month)."""
+    lo = max(0, m - 11)
+    pad = 11 - (m - lo)
+    i64 = np.int64
+    return hist.income[lo:m + 1].sum(axis=0, dtype=i64) + pad * hist.income[0].astype(i64)
 
 
 def monthly_status(cfg: SynthConfig, hist: History, hm: dict[str, np.ndarray], m: int
@@ -542,7 +566,7 @@ def monthly_status(cfg: SynthConfig, hist: History, hm: dict[str, np.ndarray], m
     lo = max(0, m - 11)
     pad = 11 - (m - lo)
     i64 = np.int64
-    inc12 = hist.income[lo:m + 1].sum(axis=0, dtype=i64) + pad * hist.income[0].astype(i64)
+    inc12 = income12(hist, m)
     sp12 = (hist.oop[lo:m + 1].sum(axis=0, dtype=i64)
             + hist.edu_cost[lo:m + 1].sum(axis=0, dtype=i64)
             + pad * (hist.oop[0].astype(i64) + hist.edu_cost[0]))
