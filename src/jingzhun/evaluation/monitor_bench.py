@@ -8,7 +8,9 @@ Warnings (households matched by 户号, which the truth and the registry share):
 - ``median_lead_months``: f minus the earliest warned month among f−6 … f−1, over the falls
   caught;
 - ``precision``: warnings (household-months not poor in the month, with 6 months of truth
-  after) followed by a fall within 6 months / such warnings.
+  after) followed by a fall within 6 months / such warnings;
+- ``precision_new_warnings``: the same over the new warnings only (the household was not
+  warned the month before; the first month of the window has no month before and is left out).
 
 Fund anomalies: (file, row, anomaly) against ``truth/payment_anomalies.parquet``.
 """
@@ -52,12 +54,21 @@ def score_warnings(warnings: pd.DataFrame, truth_dir: Path, horizon: int = 6) ->
     all_falls = j[(j["poor"]) & (~j["prev"].astype(bool))].reset_index()[["household_no", "m"]]
     fm2 = all_falls.rename(columns={"m": "fm"}).merge(wp[["household_no", "m"]], on="household_no")
     good = fm2[(fm2["fm"] > fm2["m"]) & (fm2["fm"] <= fm2["m"] + horizon)][["household_no", "m"]].drop_duplicates()
+    # new warnings: the household was not warned the month before (a cadre's new visit; a
+    # warning repeated month after month is the same case, not new work)
+    before = set(zip(w["household_no"], w["m"] + 1))
+    is_new = np.fromiter(((h, m) not in before for h, m in zip(wp["household_no"], wp["m"])),
+                         bool, len(wp))
+    new = wp[is_new & (wp["m"] > first).to_numpy()]
+    good_new = new.merge(good, on=["household_no", "m"])
     return {
         "recall_6m": round(len(lead) / len(falls), 4) if len(falls) else None,
         "precision": round(len(good) / len(wp), 4) if len(wp) else None,
         "median_lead_months": float(lead.median()) if len(lead) else None,
         "falls": int(len(falls)), "falls_caught": int(len(lead)),
         "lead_months_distribution": {int(k): int(v) for k, v in lead.value_counts().sort_index().items()},
+        "precision_new_warnings": round(len(good_new) / len(new), 4) if len(new) else None,
+        "new_warnings_scored": int(len(new)),
         "warnings": int(len(w)), "warnings_scored_for_precision": int(len(wp)),
         "warned_households_per_month": round(len(w) / max(w["m"].nunique(), 1), 1),
     }
