@@ -7,6 +7,7 @@ import pytest
 
 from jingzhun.engine import connect
 from jingzhun.settings import Settings
+from synthetic_province import identified, ingested, province  # noqa: F401 - one build per session
 
 BACKENDS = ["duckdb"]
 
