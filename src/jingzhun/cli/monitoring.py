@@ -1,5 +1,6 @@
-"""``jingzhun funds`` (fund supervision), ``jingzhun warnings`` (monthly warnings) and
-``jingzhun workflow`` (overdue and monitored cases) on a workspace (docs/monitoring.md)."""
+"""``jingzhun funds`` (fund supervision), ``jingzhun warnings`` (monthly warnings),
+``jingzhun workflow`` (overdue and monitored cases) and ``jingzhun monitor`` (monthly
+processing) on a workspace (docs/monitoring.md)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ def register(app: typer.Typer) -> None:
     app.command()(funds)
     app.command()(warnings)
     app.command("workflow")(workflow_status)
+    app.command("monitor")(monitor)
 
 
 def funds(
@@ -98,3 +100,38 @@ def workflow_status(
         emit_json(report)
     else:
         out_console.print_json(data=report, default=str)
+
+
+def monitor(
+    workspace: Path = typer.Option(..., "--workspace", help="workspace folder (created if missing)"),
+    month: str = typer.Option(..., "--month", help="YYYY-MM: the month to process"),
+    source: Path | None = typer.Option(
+        None, "--source",
+        help="department extracts folder: its files of the month and earlier are landed "
+             "(default: the files already landed)"),
+    recompute: bool = typer.Option(False, "--recompute", help="recompute every processed month"),
+    open_cases: bool = typer.Option(False, "--open-cases", help="open a workflow case per new warned household"),
+    user: str = typer.Option("system", "--user", help="who opens the cases"),
+    json_: bool = typer.Option(False, "--json"),
+) -> None:
+    """月度监测 Monthly processing: land and validate the month's extracts, update the registry,
+    write the month's indicators, decisions, warnings and fund anomalies (earlier months are
+    recomputed only when their inputs changed); _state/monitoring.json lists the months done."""
+    from jingzhun.cli.common import progress_bar
+    from jingzhun.monitoring.monthly import process_month
+    from jingzhun.workspace import Workspace
+
+    with reported_errors(), progress_bar(f"月度监测 monitor {month}", not json_) as progress:
+        ws = Workspace(workspace, create=source is not None)
+        try:
+            report = process_month(ws, month, source=source, recompute=recompute,
+                                   open_cases=open_cases, user=user, progress=progress)
+        finally:
+            ws.close()
+    if json_:
+        emit_json(report)
+    else:
+        out_console.print(
+            f"{report['month']}: 预警 warnings {report['warnings']}, 资金异常 fund anomalies "
+            f"{report['fund_anomalies']}, 重算 recomputed {', '.join(report['recomputed_months']) or '-'}; "
+            f"已处理 processed {report['months_processed'][0]} … {report['months_processed'][-1]}")

@@ -65,7 +65,12 @@ def profile_basis(resolved: pd.DataFrame, prepared: pd.DataFrame) -> pd.DataFram
 
 
 def _write(df: pd.DataFrame, path: Path) -> None:
-    write_parquet_atomic(pa.Table.from_pandas(df, preserve_index=False), path)
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    # An all-null column (``valid_to`` before any membership has ended, i.e. a workspace of one
+    # month) is stored as string, not as Parquet's null type, which engines read as integer.
+    schema = pa.schema([pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f
+                        for f in table.schema], metadata=table.schema.metadata)
+    write_parquet_atomic(table.cast(schema), path)
 
 
 #: Columns of the scored pairs the registry keeps (the review queue's).
@@ -245,13 +250,20 @@ def profile_basis_table(clusters: ibis.Table, prepared: ibis.Table, prof: ibis.T
     """Per profile: ``person_id``, ``match_basis``, ``match_probability`` (see
     :func:`profile_basis`) and ``n_records``."""
     t = clusters.join(prepared.select("profile_key", "id_anchor"), "profile_key").join(
-        prof.select("profile_key", "n_records"), "profile_key")
+        prof.select("profile_key", "n_records", "first_period"), "profile_key")
+    # A person is named after its earliest-seen profile (then the smallest key), so a new
+    # profile of a known person in a later month does not rename the person (monthly runs).
+    ranked = t.mutate(_rn=ibis.row_number().over(
+        ibis.window(group_by=t.cluster_id, order_by=[t.first_period, t.profile_key])))
+    heads = ranked.filter(ranked._rn == 0).select(head_cluster=ranked.cluster_id,
+                                                  head_key=ranked.profile_key)
+    t = t.join(heads, t.cluster_id == heads.head_cluster)
     anchored = t.id_anchor.notnull()
     alone = (t.match_basis == UNLINKED) & (t.n_records > 1)
     basis = ibis.cases((anchored, ID_EXACT), (alone, IDENTICAL), else_=t.match_basis)
     prob = ibis.cases((anchored | alone, 1.0), else_=t.match_probability.cast("float64"))
     return t.select(
-        "profile_key", person_id=ibis.literal("P").concat(t.cluster_id.substr(0, 20)),
+        "profile_key", person_id=ibis.literal("P").concat(t.head_key.substr(0, 20)),
         match_basis=basis, match_probability=prob, n_records=t.n_records,
     )
 

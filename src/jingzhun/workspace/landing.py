@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -59,13 +60,16 @@ def _copy_atomic(src: Path, dst: Path) -> None:
             tmp.unlink()
 
 
-def land(ws: Workspace, source: Path) -> list[dict[str, Any]]:
-    """Land every file of ``source`` into ``ws``'s raw zone; returns one record per file."""
+def land(ws: Workspace, source: Path, *, include: Callable[[str], bool] | None = None) -> list[dict[str, Any]]:
+    """Land every file of ``source`` into ``ws``'s raw zone; returns one record per file.
+    ``include(rel)`` (optional) selects the files to land, e.g. one month's extracts."""
     root = departments_root(source)
     manifest = ws.read_state("manifest", {"files": {}})
     files: dict[str, Any] = manifest["files"]
     results = []
     for rel, path in iter_source_files(root):
+        if include is not None and not include(rel):
+            continue
         digest = sha256_file(path)
         entry = files.get(rel)
         if entry is not None and entry["sha256"] == digest:
