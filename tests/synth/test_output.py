@@ -34,7 +34,8 @@ def _files(out: Path) -> list[Path]:
 def test_layout_keeps_truth_out_of_departments(province: tuple[Path, dict[str, Any]]) -> None:
     out, summary = province
     assert sorted(p.name for p in out.iterdir()) == ["departments", "synth.json", "truth"]
-    assert {p.name for p in (out / "departments").iterdir()} == set(DEPARTMENTS)
+    # the departments' extracts plus the figures areas reported (synth/reported.py)
+    assert {p.name for p in (out / "departments").iterdir()} == set(DEPARTMENTS) | {"reported"}
     assert {p.stem for p in (out / "truth").glob("*.parquet")} == TRUTH_TABLES
     for f in _files(out):
         c = load_contract(f.parent.name)
@@ -195,7 +196,7 @@ def test_record_persons_cover_person_files(province: tuple[Path, dict[str, Any]]
     rp = truth["record_persons"]
     per_file = rp.groupby("file")["row"].agg(["min", "max", "count"])
     for f, n in summary["files"].items():
-        if f.split("/")[0] in ("water", "emergency"):
+        if f.split("/")[0] in ("water", "emergency", "reported"):  # area files: no persons
             assert f not in per_file.index
             continue
         assert per_file.loc[f, "count"] == n and per_file.loc[f, "max"] == n, f

@@ -173,6 +173,10 @@ def generate(cfg: SynthConfig, out: Path, progress: Progress | None = None) -> d
     truth.write_parquet(tdir / "roll_errors.parquet", roll_err)
     planted_info = truth.planted_json(w)
     truth.write_json(tdir / "planted.json", planted_info)
+    from jingzhun.synth.reported import write_reported  # figures areas report (assessment)
+    reported = write_reported(w, out)
+    files.update(reported["files"])
+    truth.write_json(tdir / "reported_overreporting.json", reported)
 
     summary = _summary(cfg, w, files, defects, anomalies, roll_err)
     say("manifest", 0.0)
