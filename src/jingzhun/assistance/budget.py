@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -65,3 +66,27 @@ def read_budgets(path: Path) -> dict[str, int]:
 
 
 __all__ = ["parse_amount", "read_budgets"]
+
+
+def gap_closing_budgets(yuan_per_poor: float) -> Any:
+    """A budget rule (ours; the benchmark's and the demo's): each county gets what closing its
+    三保障/water gaps costs (the cheapest closing measures) plus ``yuan_per_poor`` for each poor
+    target household, so the budget binds: not every poor household gets an income measure.
+    Returns ``rule(instance) → {county_code: fen}`` for ``assistance.workspace.prepare``."""
+    from jingzhun.assistance.heuristic import State, close_gaps
+    from jingzhun.assistance.instance import Instance
+
+    def rule(inst: Instance) -> dict[str, int]:
+        counties = sorted(set(inst.households["county_code"].astype(str)))
+        probe = Instance(**{**inst.__dict__, "budgets": {c: 0 for c in counties}})
+        state = State(probe)
+        close_gaps(state)
+        cost = (probe.cost * state.chosen).sum(axis=1)
+        hh = inst.households
+        out = {}
+        for c in counties:
+            rows = (hh["county_code"].astype(str) == c).to_numpy()
+            poor = int(hh["poor"].to_numpy(bool)[rows].sum())
+            out[c] = int(cost[rows].sum()) + int(round(yuan_per_poor * 100)) * poor
+        return out
+    return rule

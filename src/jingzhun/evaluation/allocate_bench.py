@@ -13,25 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from jingzhun.assistance.heuristic import State, close_gaps
-from jingzhun.assistance.instance import AllocationSettings, Instance
+from jingzhun.assistance.budget import gap_closing_budgets
+from jingzhun.assistance.instance import AllocationSettings
 
 
 def bench_budgets(yuan_per_poor: float) -> Any:
-    def rule(inst: Instance) -> dict[str, int]:
-        counties = sorted(set(inst.households["county_code"].astype(str)))
-        probe = Instance(**{**inst.__dict__, "budgets": {c: 0 for c in counties}})
-        state = State(probe)
-        close_gaps(state)
-        cost = (probe.cost * state.chosen).sum(axis=1)
-        hh = inst.households
-        out = {}
-        for c in counties:
-            rows = (hh["county_code"].astype(str) == c).to_numpy()
-            poor = int(hh["poor"].to_numpy(bool)[rows].sum())
-            out[c] = int(cost[rows].sum()) + int(round(yuan_per_poor * 100)) * poor
-        return out
-    return rule
+    """The benchmark's budgets: :func:`jingzhun.assistance.budget.gap_closing_budgets`."""
+    return gap_closing_budgets(yuan_per_poor)
 
 
 def bench_allocate(table: Any, period: str, *, yuan_per_poor: float = 1500.0, seed: int = 0,
