@@ -22,6 +22,7 @@ NOT_ZONE_TABLES = {
     "household_months", "roll_errors", "record_persons", "payment_anomalies",   # truth/ (benchmarks)
     "areas", "defects", "events",                                               # truth/ (synth)
     "synth", "manifest", "stages", "fairness", "factors_{}",                     # state, bench reports/
+    "web_bench_workflow_{}",                                     # bench web's cache, outside the workspace
 }
 
 

@@ -23,6 +23,9 @@ pmt.register(app)
 analysis.register(app)
 assistance.register(app)
 monitoring.register(app)
+__import__("jingzhun.cli.assessment", fromlist=["register"]).register(app)  # jingzhun evaluate
+__import__("jingzhun.cli.web", fromlist=["register"]).register(app)  # jingzhun serve, jingzhun audit
+__import__("jingzhun.cli.sharing", fromlist=["register"]).register(app)  # catalogue, publish, share
 app.add_typer(bench.app, name="bench", help="benchmarks that print JSON")
 
 

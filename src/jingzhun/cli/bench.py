@@ -344,3 +344,158 @@ def bench_allocate_command(
                "prepare_workspace_seconds": round(prep.synth_ingest_seconds
                                                   + prep.pipeline_seconds, 1),
                "household_table_seconds": round(t2 - t1, 1), "peak_rss_mb": peak_rss_mb()})
+
+
+@app.command("evaluate")
+def bench_evaluate(
+    scale: float = typer.Option(0.01, help="synthetic province scale"),
+    months: int = typer.Option(12, help="months simulated (areas report on the last one)"),
+    seed: int = typer.Option(1),
+    keep: Path | None = typer.Option(
+        None, help="keep province/ and workspace/ in this folder; reused when already there"),
+    json_: bool = typer.Option(True, "--json/--no-json", help="JSON output (always on)"),
+) -> None:
+    """Panoramic assessment: is the planted over-reporting county flagged, and who else is?"""
+    from jingzhun.assessment import evaluate_workspace
+    from jingzhun.evaluation.assessment_bench import score_overreporting
+    from jingzhun.workspace import Workspace
+
+    with reported_errors(), synthetic_workspace(scale, months, seed, keep) as prep:
+        ws = Workspace(prep.workspace, create=False)
+        period = f"{prep.cfg.end_period[:4]}-{prep.cfg.end_period[4:]}"
+        t1 = time.perf_counter()
+        summary = evaluate_workspace(ws, period, excel=False, pdf=False)
+        t2 = time.perf_counter()
+        ws.engine.close()
+        scores = score_overreporting(summary, prep.province / "truth")
+    emit_json({**scores, "period": period, "scale": scale, "months": months, "seed": seed,
+               "evaluate_seconds": round(t2 - t1, 1),
+               "prepare_seconds": round(prep.synth_ingest_seconds + prep.pipeline_seconds, 1),
+               "peak_rss_mb": peak_rss_mb()})
+
+
+@app.command("sharing")
+def bench_sharing(
+    scale: float = typer.Option(0.001, help="synthetic province scale"),
+    months: int = typer.Option(12, help="months simulated"),
+    seed: int = typer.Option(7),
+    epsilon: float = typer.Option(1.0, help="ε of the DP release measured"),
+    keep: Path | None = typer.Option(
+        None, help="keep province/ and workspace/ in this folder; reused when already there"),
+    json_: bool = typer.Option(True, "--json/--no-json", help="JSON output (always on)"),
+) -> None:
+    """Open data: suppression (cells hidden, attacker's narrowest interval), k-anonymous
+    microdata (rows kept, information loss) and DP figures (error and interval coverage)."""
+    import numpy as np
+
+    from jingzhun.sharing.dp import dp_counts
+    from jingzhun.sharing.microdata import anonymise, household_microdata, load_spec
+    from jingzhun.sharing.settings import SharingSettings
+    from jingzhun.sharing.tables import as_flag, household_panel, periods_of, publish_tables
+
+    with reported_errors(), synthetic_workspace(scale, months, seed, keep) as prep:
+        root = prep.workspace
+        out = Path(tempfile.mkdtemp(prefix="jingzhun-sharing-"))
+        try:
+            t0 = time.perf_counter()
+            tables = publish_tables(root, out, settings=SharingSettings(), measures=["on_roll"])
+            t1 = time.perf_counter()
+            period = periods_of(root)[-1]
+            frame = household_microdata(root, period)
+            micro = {f"k5_l{l or 0}": anonymise(frame, load_spec(), k=5, l=l).summary()
+                     for l in (None, 2)}
+            t2 = time.perf_counter()
+            panel = household_panel(root, [period])
+            counties = sorted(panel["county_code"].astype(str).unique())
+            truth = panel.loc[as_flag(panel["on_roll"]), "county_code"].astype(str) \
+                .value_counts().reindex(counties, fill_value=0)
+            rows = panel.loc[as_flag(panel["on_roll"]), "county_code"].astype(str).tolist()
+            errs, cover = [], []
+            for _ in range(20):      # repeated draws of the mechanism (not a release: no ledger)
+                for f in dp_counts(counties, rows, epsilon):
+                    errs.append(abs(f.value - truth[f.area]))
+                    cover.append(f.lower <= truth[f.area] <= f.upper)
+            t3 = time.perf_counter()
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+    t = tables["tables"]
+    emit_json({"scale": scale, "months": months, "seed": seed, "period": period,
+               "suppression": {"tables": len(t), "cells": sum(x["cells"] for x in t),
+                               "primary": sum(x["primary"] for x in t),
+                               "secondary": sum(x["secondary"] for x in t),
+                               "narrowest_interval": min((x["min_interval_width"] for x in t
+                                                          if x["min_interval_width"] is not None),
+                                                         default=None),
+                               "seconds": round(t1 - t0, 1)},
+               "microdata": micro | {"seconds": round(t2 - t1, 1)},
+               "dp_counts": {"epsilon": epsilon, "counties": len(counties),
+                             "mean_abs_error": round(float(np.mean(errs)), 2),
+                             "interval_coverage": round(float(np.mean(cover)), 3),
+                             "stated_confidence": 0.95, "seconds": round(t3 - t2, 1)},
+               "prepare_seconds": round(prep.synth_ingest_seconds + prep.pipeline_seconds, 1),
+               "peak_rss_mb": peak_rss_mb()})
+
+
+@app.command("web")
+def bench_web(
+    scale: float = typer.Option(0.01, help="synthetic province scale"),
+    months: int = typer.Option(12, help="months simulated"),
+    seed: int = typer.Option(7),
+    users: int = typer.Option(50, help="concurrent virtual users (sessions)"),
+    seconds: float = typer.Option(30.0, help="bound in time"),
+    max_requests: int = typer.Option(20_000, help="bound in requests"),
+    think_ms: float = typer.Option(0.0, help="mean think time between a user's requests (0: back to back)"),
+    workers: int = typer.Option(1, help="uvicorn worker processes of the server"),
+    keep: Path | None = typer.Option(
+        None, help="keep province/ and workspace/ in this folder; reused when already there"),
+    json_: bool = typer.Option(True, "--json/--no-json", help="JSON output (always on)"),
+) -> None:
+    """Dashboard API latency: uvicorn on 127.0.0.1 (child process), N concurrent officers of
+    five roles over overview, drill-down, lists, household files and the warning queue."""
+    import pandas as pd
+
+    from jingzhun.monitoring.warnings_workspace import warnings_workspace
+    from jingzhun.monitoring.workflow import Workflow
+    from jingzhun.web.data import WorkspaceData
+    from jingzhun.web.loadtest import run_load, serve_in_child
+    from jingzhun.workspace import Workspace
+
+    with reported_errors(), synthetic_workspace(scale, months, seed, keep) as prep:
+        data = WorkspaceData(prep.workspace)
+        if data.period and data.period not in data.warnings:  # the latest month's warnings
+            ws = Workspace(prep.workspace, create=False)
+            try:
+                warnings_workspace(ws, data.period)
+            finally:
+                ws.engine.close()
+            data.refresh(force=True)
+        households = len(pd.read_parquet(data.indicators[data.period], columns=["household_id"]))
+        store = Path(tempfile.mkdtemp(prefix="jingzhun-web-bench-"))
+        try:
+            t_cases = time.perf_counter()
+            cached = Path(keep) / f"web_bench_workflow_{data.period}.sqlite" if keep else None
+            if cached is None or not cached.exists():  # opening the cases is slow (minutes at 0.01)
+                wf = Workflow(f"sqlite:///{store / 'workflow.sqlite'}")
+                wf.open_from_warnings(pd.read_parquet(data.warnings[data.period]), user="system (bench)")
+                wf.close()
+                if cached is not None:
+                    shutil.copy(store / "workflow.sqlite", cached)
+            else:  # the load only reads: a copy of the kept cases is as new
+                shutil.copy(cached, store / "workflow.sqlite")
+            t_cases = time.perf_counter() - t_cases
+            password = "bench-password-1"
+            served = serve_in_child({"workspace": str(prep.workspace), "demo_password": password,
+                                     "database_url": f"sqlite:///{store / 'web.sqlite'}",
+                                     "workflow_url": f"sqlite:///{store / 'workflow.sqlite'}",
+                                     "log_requests": False}, workers=workers)
+            try:
+                result = run_load(served.url, password=password, users=users, seconds=seconds,
+                                  max_requests=max_requests, think_ms=think_ms, seed=seed)
+            finally:
+                served.stop()
+        finally:
+            shutil.rmtree(store, ignore_errors=True)
+    emit_json({**result, "scale": scale, "months": months, "seed": seed, "period": data.period,
+               "households": households, "server_startup_seconds": served.startup_seconds,
+               "open_cases_seconds": round(t_cases, 1), "workers": workers,
+               "prepare_seconds": round(prep.synth_ingest_seconds + prep.pipeline_seconds, 1)})

@@ -52,6 +52,16 @@ def demo(
         quality = read_json(Workspace(workspace).zone("reports") / "quality" / "quality.json", {})
         ident_dir = Workspace(workspace).zone("reports") / "identify"
         identification = {f.stem: read_json(f, {}) for f in sorted(ident_dir.glob("*.json"))}
+        t = time.perf_counter()
+        with progress_bar("诊断 帮扶 预警 资金 operations", not json_) as progress:
+            operations = demo_operations(workspace, ran["period"], progress)
+        seconds["operations"] = round(time.perf_counter() - t, 2)
+        t = time.perf_counter()
+        from jingzhun.assessment import evaluate_workspace  # 全景考核: Excel + PDF per level
+
+        with progress_bar("考核 evaluate", not json_) as progress:
+            assessment = evaluate_workspace(Workspace(workspace), ran["period"], progress=progress)
+        seconds["evaluate"] = round(time.perf_counter() - t, 2)
     files = ingested["files"]
     ok = [f for f in files if "error" not in f]
     rows_in = sum(f["rows_in"] for f in ok)
@@ -78,14 +88,75 @@ def demo(
                                "cross_check": (r.get("cross_check") or {}).get("counts")}
                            for p, r in identification.items()},
         "seconds": seconds,
-        "dashboard": "not yet available (web issue); run with --no-serve",
+        "operations": operations,
+        "assessment": {"files": assessment["files"],
+                       "over_reporting": assessment["targets_vs_panorama"]["over_reporting"]},
+        "dashboard": f"jingzhun serve --workspace {workspace}",
     }
     if json_:
         emit_json(summary)
     else:
         _print_summary(summary)
     if serve and not json_:
-        out_console.print("[yellow]仪表盘尚未提供 The dashboard is not part of this version yet.[/]")
+        from jingzhun.cli.web import prepare_demo_warnings, serve_workspace
+
+        with reported_errors():
+            prepare_demo_warnings(workspace)
+            serve_workspace(workspace)  # blocking; Ctrl-C stops it
+
+
+#: demo budgets (ours): closing every 三保障/water gap + this much per poor target household
+DEMO_YUAN_PER_POOR = 1500
+
+
+def demo_operations(workspace: Path, period: str, progress: Any = None) -> dict[str, Any]:
+    """What a county runs each month after the pipeline, on the demo's latest month: causes
+    (jingzhun diagnose), plans under demo budgets — each county gets what closing its
+    三保障/water gaps costs plus 1,500 yuan per poor target household (jingzhun allocate), warnings with their workflow cases (jingzhun warnings --open-cases)
+    and fund supervision of every month's payments (jingzhun funds)."""
+    from jingzhun.assistance import AllocationSettings, allocate_workspace
+    from jingzhun.assistance.budget import gap_closing_budgets
+    from jingzhun.assistance.workspace import household_table, prepare
+    from jingzhun.diagnosis import diagnose_workspace
+    from jingzhun.monitoring.funds_workspace import funds_workspace
+    from jingzhun.monitoring.warnings_workspace import warnings_workspace
+    from jingzhun.monitoring.workflow import Workflow
+    from jingzhun.workspace import Workspace
+
+    def step(label: str, share: float) -> None:
+        if progress:
+            progress(label, share)
+
+    ws = Workspace(workspace, create=False)
+    try:
+        with ws.lock():
+            step("diagnose", 0.0)
+            causes = diagnose_workspace(ws, period)["summary"]
+            step("allocate", 0.25)
+            settings = AllocationSettings()
+            budgets = prepare(household_table(ws, period), period, None, settings,
+                              budget_rule=gap_closing_budgets(DEMO_YUAN_PER_POOR)).budgets
+            plans = allocate_workspace(ws, period, budgets, settings=settings)
+            step("warnings", 0.6)
+            warned = warnings_workspace(ws, period)
+            wf = Workflow.for_workspace(ws)
+            try:
+                opened = wf.open_from_warnings(warned, user="system (demo)")
+            finally:
+                wf.close()
+            step("funds", 0.8)
+            _, funds = funds_workspace(ws)
+    finally:
+        ws.engine.close()
+    return {
+        "period": period,
+        "causes": {k: causes[k] for k in ("households", "disagreements_with_roll") if k in causes},
+        "plans": {"targets": plans["targets"], "budget_yuan": sum(budgets.values()) // 100,
+                  "plans": plans["plans"]},
+        "warnings": {"households": len(warned),
+                     "cases_opened": len(opened)},
+        "fund_anomalies": {k: funds[k] for k in ("payments", "payments_with_anomaly", "anomalies")},
+    }
 
 
 def _print_summary(s: dict[str, Any]) -> None:
@@ -123,6 +194,18 @@ def _print_summary(s: dict[str, Any]) -> None:
                 f"{c['wrongly_included']}, 应退未退 exit due {c.get('exit_due', 0)}, "
                 f"漏评 wrongly missed {c['wrongly_missed']}, "
                 f"错退 wrongly exited {c['wrongly_exited']} (decisions/crosscheck_{period}.parquet)")
+    if s.get("operations"):
+        o = s["operations"]
+        out_console.print(
+            f"{o['period']}: 致贫原因 causes {o['causes'].get('households')} households "
+            f"({o['causes'].get('disagreements_with_roll')} to review); 帮扶计划 plans for "
+            f"{o['plans']['targets']} target households, demo budget {o['plans']['budget_yuan']:,} yuan; "
+            f"预警 warnings {o['warnings']['households']} households, "
+            f"{o['warnings']['cases_opened']} workflow cases; 资金异常 payments with an anomaly "
+            f"{o['fund_anomalies']['payments_with_anomaly']:,} of {o['fund_anomalies']['payments']:,}")
+    if s.get("assessment"):
+        out_console.print(f"全景考核 assessment: {', '.join(s['assessment']['files'])}; 疑似虚报 flagged: "
+                          + (", ".join(f"{f['name']} {f['area_code']}" for f in s["assessment"]["over_reporting"]) or "none"))
     out_console.print(f"耗时 seconds: {s['seconds']}")
 
 
