@@ -45,6 +45,7 @@ def server(web_apps):
 
 
 def test_dashboard_in_chromium(server):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), "Debian's chromium is missing: run scripts/setup.sh (apt-get install chromium)"
@@ -71,10 +72,20 @@ def test_dashboard_in_chromium(server):
         assert "总览" in page.locator("nav").inner_text()
         county = page.evaluate("fetch('/api/auth/me').then(r => r.json()).then(u => u.area_code)")
         # click the user's county on the map, at its label point
-        xy = page.evaluate(f"window.jzMap.convertToPixel({{seriesIndex: 0}}, {json.dumps(cp[county])})")
-        box = page.locator("#map").bounding_box()
-        page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
-        page.wait_for_function(f"location.hash === '#/area/{county}'")
+        # (on a loaded machine the map may still be animating or laying out when first clicked:
+        # a click that lands before the map has settled is repeated, up to 5 times; the
+        # navigation itself must still happen)
+        for attempt in range(5):
+            xy = page.evaluate(f"window.jzMap.convertToPixel({{seriesIndex: 0}}, {json.dumps(cp[county])})")
+            box = page.locator("#map").bounding_box()
+            page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+            try:
+                page.wait_for_function(f"location.hash === '#/area/{county}'", timeout=6000)
+                break
+            except PlaywrightTimeout:
+                if attempt == 4:
+                    raise
+                time.sleep(1.0)
         page.wait_for_selector("#children a[data-area]")
         # county → township → village
         demo_village = page.evaluate("fetch('/api/warnings?limit=1').then(r => r.json()).then(w => w.items[0].village_code)")
