@@ -129,6 +129,20 @@ class Step:
     details: dict[str, Any] | None
 
 
+
+def _add_case(s: Session, household_id: str, *, user: str, note: str, at: dt.datetime,
+              village_code: str | None, warning_period: str | None, warning_category: str | None,
+              responsible: str | None, due: dt.date | None) -> int:
+    """Add a new case and its opening step in the session's transaction; returns its id."""
+    case = Case(household_id=household_id, village_code=village_code, warning_period=warning_period,
+                warning_category=warning_category, state="new", opened_at=at,
+                due=due or (at.date() + dt.timedelta(days=DUE_DAYS)), responsible=responsible)
+    s.add(case)
+    s.flush()
+    s.add(Transition(case_id=case.id, action="open", from_state=None, to_state="new", user=user,
+                     at=at, note=note, details={"warning_category": warning_category}))
+    return case.id
+
 class Workflow:
     """The workflow store. ``url``: any SQLAlchemy URL (default SQLite in memory)."""
 
@@ -160,33 +174,29 @@ class Workflow:
                   due: dt.date | None = None) -> int:
         """A new case from a warning (or a self-report, a cadre's visit); returns its id."""
         self._who(user, note, "open")
-        at = _utc(at)
         with Session(self.engine) as s, s.begin():
-            case = Case(household_id=household_id, village_code=village_code, warning_period=warning_period,
-                        warning_category=warning_category, state="new", opened_at=at,
-                        due=due or (at.date() + dt.timedelta(days=DUE_DAYS)), responsible=responsible)
-            s.add(case)
-            s.flush()
-            s.add(Transition(case_id=case.id, action="open", from_state=None, to_state="new", user=user,
-                             at=at, note=note, details={"warning_category": warning_category}))
-            return case.id
+            return _add_case(s, household_id, user=user, note=note, at=_utc(at),
+                             village_code=village_code, warning_period=warning_period,
+                             warning_category=warning_category, responsible=responsible, due=due)
 
     def open_from_warnings(self, warnings: Any, *, user: str, note: str = "department warning / 部门筛查预警",
                            at: dt.datetime | None = None) -> list[int]:
         """One case per warned household without an open or monitored case already."""
-        with Session(self.engine) as s:
+        self._who(user, note, "open")
+        at = _utc(at)
+        ids = []
+        with Session(self.engine) as s, s.begin():  # one transaction for the whole month
             busy = set(s.scalars(select(Case.household_id).where(
                 Case.state.in_((*OPEN_STATES, "monitored")))))
-        ids = []
-        for w in warnings.to_dict("records"):
-            if w["household_id"] in busy:
-                continue
-            busy.add(w["household_id"])
-            due = dt.date.fromisoformat(w["due"]) if w.get("due") else None
-            ids.append(self.open_case(w["household_id"], user=user, note=note, at=at, due=due,
-                                      village_code=w.get("village_code"), warning_period=w.get("period"),
-                                      warning_category=w.get("category"),
-                                      responsible=w.get("cadre_name")))
+            for w in warnings.to_dict("records"):
+                if w["household_id"] in busy:
+                    continue
+                busy.add(w["household_id"])
+                due = dt.date.fromisoformat(w["due"]) if w.get("due") else None
+                ids.append(_add_case(s, w["household_id"], user=user, note=note, at=at, due=due,
+                                     village_code=w.get("village_code"), warning_period=w.get("period"),
+                                     warning_category=w.get("category"),
+                                     responsible=w.get("cadre_name")))
         return ids
 
     def case(self, case_id: int) -> dict[str, Any]:
