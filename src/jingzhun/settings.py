@@ -7,6 +7,7 @@ workspace > defaults.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -36,30 +37,46 @@ class Settings(BaseModel):
 
     @classmethod
     def load(cls, workspace: Path | None = None, **overrides: object) -> Settings:
-        values: dict[str, object] = {}
-        if workspace is not None:
-            path = Path(workspace) / "settings.yaml"
-            if path.exists():
-                try:
-                    loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-                except yaml.YAMLError as exc:
-                    raise ConfigError(
-                        "settings file is not valid YAML", where=str(path), fix=str(exc)
-                    ) from exc
-                if not isinstance(loaded, dict):
-                    raise ConfigError(
-                        "settings file must be a mapping", where=str(path),
-                        fix="write 'key: value' lines, e.g. 'engine: duckdb'",
-                    )
-                values.update(loaded)
-        for name in cls.model_fields:
-            env = os.environ.get(ENV_PREFIX + name.upper())
-            if env is not None:
-                values[name] = env
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        path = Path(workspace) / "settings.yaml" if workspace is not None else None
+        values = layered_values(path, ENV_PREFIX, cls.model_fields, overrides, ConfigError,
+                                what="settings file", example="engine: duckdb")
         try:
             return cls.model_validate(values)
         except Exception as exc:  # pydantic.ValidationError
             raise ConfigError(
                 "invalid settings", where=str(workspace or "environment"), fix=str(exc)
             ) from exc
+
+
+def read_yaml_mapping(path: Path, error: type[Exception], *, what: str, example: str) -> dict:
+    """The mapping in a YAML settings file (empty when the file is empty); ``error`` (a
+    ``JingzhunError`` subclass) names the file when it is not valid YAML or not a mapping."""
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise error(f"{what} is not valid YAML", where=str(path), fix=str(exc)) from exc
+    if not isinstance(loaded, dict):
+        raise error(f"{what} must be a mapping", where=str(path),
+                    fix=f"write 'key: value' lines, e.g. '{example}'")
+    return loaded
+
+
+def layered_values(path: Path | None, env_prefix: str, fields: Iterable[str],
+                   overrides: dict[str, object], error: type[Exception], *, what: str,
+                   example: str, check_file: Callable[[dict, Path], None] | None = None
+                   ) -> dict[str, object]:
+    """Settings values by precedence: ``overrides`` (None ignored) > environment
+    (``<env_prefix><FIELD>``) > the YAML file at ``path`` (when it exists; ``check_file`` may
+    refuse what it holds) — the shared loader of every settings object."""
+    values: dict[str, object] = {}
+    if path is not None and path.exists():
+        loaded = read_yaml_mapping(path, error, what=what, example=example)
+        if check_file is not None:
+            check_file(loaded, path)
+        values.update(loaded)
+    for name in fields:
+        env = os.environ.get(env_prefix + name.upper())
+        if env is not None:
+            values[name] = env
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return values

@@ -7,12 +7,11 @@ characters) or point ``pseudonym_key_file`` at a file readable only by the servi
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+from jingzhun.settings import layered_values
 from jingzhun.sharing.errors import SharingConfigError
 
 ENV_PREFIX = "JINGZHUN_SHARING_"
@@ -41,28 +40,16 @@ class SharingSettings(BaseModel):
 
     @classmethod
     def load(cls, workspace: Path | None = None, **overrides: object) -> SharingSettings:
-        values: dict[str, object] = {}
-        if workspace is not None:
-            path = Path(workspace) / SETTINGS_FILE
-            if path.exists():
-                try:
-                    loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-                except yaml.YAMLError as exc:
-                    raise SharingConfigError("sharing settings are not valid YAML", where=str(path),
-                                             fix=str(exc)) from exc
-                if not isinstance(loaded, dict):
-                    raise SharingConfigError("sharing settings must be a mapping", where=str(path),
-                                             fix="write 'key: value' lines, e.g. 'k: 5'")
-                if "pseudonym_key" in loaded:
-                    raise SharingConfigError(
-                        "the pseudonym key must not be written in sharing.yaml", where=str(path),
-                        fix=f"remove it; set {ENV_PREFIX}PSEUDONYM_KEY or pseudonym_key_file")
-                values.update(loaded)
-        for name in cls.model_fields:
-            env = os.environ.get(ENV_PREFIX + name.upper())
-            if env is not None:
-                values[name] = env
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        def no_key_in_file(loaded: dict, path: Path) -> None:
+            if "pseudonym_key" in loaded:
+                raise SharingConfigError(
+                    "the pseudonym key must not be written in sharing.yaml", where=str(path),
+                    fix=f"remove it; set {ENV_PREFIX}PSEUDONYM_KEY or pseudonym_key_file")
+
+        path = Path(workspace) / SETTINGS_FILE if workspace is not None else None
+        values = layered_values(path, ENV_PREFIX, cls.model_fields, overrides, SharingConfigError,
+                                what="sharing.yaml", example="k: 5",
+                                check_file=no_key_in_file)
         try:
             return cls.model_validate(values)
         except ValidationError as exc:
