@@ -34,6 +34,14 @@ def home_area(scope: Scope) -> str:
     return {2: "520000", 4: p + "00"}.get(len(p), p)
 
 
+def area_in_scope(scope: Scope, area: str | None) -> str:
+    """The asked area (default: the user's own) when the scope allows it; 404 otherwise."""
+    code = area or home_area(scope)
+    if not scope.allows_area(code):
+        raise not_found("area")
+    return code
+
+
 @router.get("/overview", responses=Errors)
 def get_overview(scope: Annotated[Scope, Depends(require("overview"))], data: DataDep,
                  indicator: Indicator = "identified", period: Period = None) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from jingzhun.web import audit
 from jingzhun.web.cases import cases_by_household
 from jingzhun.web.deps import DataDep, StoreDep, UserDep, WorkflowDep, not_found, require
 from jingzhun.web.exports import CROSSCHECK_COLUMNS, WARNING_COLUMNS, household_pdf, list_xlsx
-from jingzhun.web.routes.areas import Errors, Period, home_area
+from jingzhun.web.routes.areas import Errors, Period, area_in_scope, home_area
 from jingzhun.web.routes.crosscheck import FINDINGS
 from jingzhun.web.routes.households import HouseholdId
 from jingzhun.web.scope import Scope
@@ -38,9 +38,7 @@ def export_crosscheck(scope: Annotated[Scope, Depends(require("lists"))], data: 
                       area: Annotated[str | None, Query(pattern=r"^52\d{4}(\d{3}){0,2}$")] = None,
                       period: Period = None) -> Response:
     """The cross-check list of the user's jurisdiction (or an area inside it) as Excel."""
-    code = area or home_area(scope)
-    if not scope.allows_area(code):
-        raise not_found("area")
+    code = area_in_scope(scope, area)
     if period is not None and period not in data.crosschecks:
         raise HTTPException(404, detail=f"no cross-check for {period}")
     out = data.crosscheck(scope, finding=finding, code=code, limit=MAX_ROWS, offset=0, period=period)

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
-from jingzhun.web.deps import DataDep, not_found, require
-from jingzhun.web.routes.areas import Errors, Period, home_area
+from jingzhun.web.deps import DataDep, require
+from jingzhun.web.routes.areas import Errors, Period, area_in_scope
 from jingzhun.web.scope import Scope
 
 router = APIRouter(prefix="/api", tags=["plans"])
@@ -20,9 +20,7 @@ def get_plans(scope: Annotated[Scope, Depends(require("lists"))], data: DataDep,
               limit: Annotated[int, Query(ge=1, le=500)] = 50,
               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
               period: Period = None) -> dict[str, Any]:
-    code = area or home_area(scope)
-    if not scope.allows_area(code):
-        raise not_found("area")
+    code = area_in_scope(scope, area)
     if period is not None and period not in data.plans:
         raise HTTPException(404, detail=f"no allocation plans for {period}")
     return {"area": {"code": code, "name": data.area_name(code)}, "plan_periods": sorted(data.plans),
