@@ -29,6 +29,20 @@ __import__("jingzhun.cli.sharing", fromlist=["register"]).register(app)  # catal
 app.add_typer(bench.app, name="bench", help="benchmarks that print JSON")
 
 
+@app.callback()
+def engine_options(
+    engine: str | None = typer.Option(
+        None, "--engine", help="table engine for this command: duckdb (embedded) or spark "
+        "(overrides the workspace's settings.yaml and JINGZHUN_ENGINE)"),
+    spark_master: str | None = typer.Option(
+        None, "--spark-master", help="Spark master URL with --engine spark (default local[*]; "
+        "spark://host:7077, yarn, k8s://…)"),
+) -> None:
+    """Options before the command apply to every workspace it opens (through the settings'
+    environment layer)."""
+    data.choose_engine(engine, spark_master)
+
+
 @app.command()
 def version(json_: bool = typer.Option(False, "--json")) -> None:
     """Print the version."""

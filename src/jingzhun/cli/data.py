@@ -113,6 +113,20 @@ def ingest(
     )
 
 
+def choose_engine(engine: str | None, spark_master: str | None = None) -> None:
+    """Make ``engine`` (and the Spark master) the choice of every workspace this process
+    opens: the environment layer of :class:`jingzhun.settings.Settings`."""
+    import os
+
+    if engine is not None:
+        if engine not in ("duckdb", "spark"):
+            raise typer.BadParameter(f"unknown engine {engine!r}: choose duckdb or spark",
+                                     param_hint="--engine")
+        os.environ["JINGZHUN_ENGINE"] = engine
+    if spark_master is not None:
+        os.environ["JINGZHUN_SPARK_MASTER"] = spark_master
+
+
 def run_workspace(
     workspace: Path, period: str | None = None, stages: list[str] | None = None,
     force: bool = False, progress: Any = None,
@@ -134,9 +148,12 @@ def run(
     period: str | None = typer.Option(None, help="YYYY-MM; default: the latest month in the data"),
     stage: list[str] = typer.Option(None, "--stage", help="run only these stages"),
     force: bool = typer.Option(False, help="re-run stages even if their inputs are unchanged"),
+    engine: str | None = typer.Option(None, "--engine", help="duckdb or spark (default: the workspace settings)"),
+    spark_master: str | None = typer.Option(None, "--spark-master", help="Spark master URL (default local[*])"),
     json_: bool = JsonOpt,
 ) -> None:
     """Run every pipeline stage in order (resumes after a crash)."""
+    choose_engine(engine, spark_master)
     with reported_errors(), progress_bar("运行 run", not json_) as progress:
         result = run_workspace(workspace, period, stage or None, force, progress)
     if json_:

@@ -38,8 +38,14 @@ def connect(settings: Settings, database: Path | None = None) -> Engine:
             memory_limit=settings.memory_limit or settings.default_memory_limit,
             temp_directory=spill_directory(settings, database),
         )
+    if settings.engine == "spark":
+        from jingzhun.engine.spark import SparkEngine
+
+        return SparkEngine(
+            settings.spark_master, threads=settings.threads, memory_limit=settings.memory_limit,
+            temp_directory=spill_directory(settings, database),
+        )
     raise ConfigError(
-        f"engine {settings.engine!r} is not available in this version",
-        where="settings.engine",
-        fix="use engine: duckdb (Spark arrives with the scale-out issue)",
+        f"unknown engine {settings.engine!r}", where="settings.engine",
+        fix="use engine: duckdb (embedded) or engine: spark (scale-out)",
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import uuid
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +87,53 @@ class Engine(ABC):
             return self.con.to_pyarrow(table)
         except Exception as exc:
             raise EngineError(f"query failed: {exc}", where=str(ibis.to_sql(table))[:500]) from exc
+
+    def parquet_relation(self, path: Path) -> str:
+        """A Parquet file as a relation in house-dialect SQL (DuckDB's, which the other
+        backends translate): ``read_parquet('…')``."""
+        return "read_parquet('" + str(path).replace("'", "''") + "')"
+
+    def copy_parquet(self, table: ibis.Table, path: Path) -> None:
+        """Write ``table`` to one Parquet file at ``path`` atomically, streaming record batches
+        (a backend that can write files itself overrides this)."""
+        import pyarrow.parquet as pq
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        try:
+            reader = self.con.to_pyarrow_batches(table)
+            with pq.ParquetWriter(tmp, reader.schema, compression="zstd") as writer:
+                for batch in reader:
+                    writer.write_batch(batch)
+            os.replace(tmp, path)
+        except Exception as exc:
+            raise EngineError(f"cannot write {path.name}: {exc}", where=str(path)) from exc
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    @contextmanager
+    def large_sorts(self) -> Iterator[None]:
+        """Tune the connection for big ordered copies inside the block (a no-op unless the
+        backend needs it)."""
+        yield
+
+    def map_groups(
+        self, table: TableLike, by: str, fn: Callable[[Any], Any], schema: pa.Schema,
+    ) -> pa.Table:
+        """Python work per group (an optimisation per county, model scoring): ``fn`` gets one
+        group's rows as a pandas frame and returns a frame of ``schema``. Groups in key order;
+        rows as ``fn`` returns them. DuckDB streams Arrow batches grouped by the key; Spark
+        runs ``applyInPandas`` on its executors."""
+        import pandas as pd
+
+        data = self.to_arrow(table)
+        if data.num_rows == 0:
+            return schema.empty_table()
+        frame = data.to_pandas()
+        parts = [fn(group.reset_index(drop=True))
+                 for _, group in frame.groupby(by, sort=True, dropna=False)]
+        out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=schema.names)
+        return pa.Table.from_pandas(out[schema.names], schema=schema, preserve_index=False)
 
     def write_parquet(self, table: TableLike, path: Path) -> int:
         """Write a table to ``path`` atomically (temporary file, then rename). Returns rows."""

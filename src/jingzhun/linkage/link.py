@@ -72,7 +72,17 @@ def _duckdb_api(engine: Any) -> DatabaseAPI:
     return DuckDBAPI(duckdb.connect(":memory:", config=config))
 
 
-_DB_API_FACTORIES = {"duckdb": _duckdb_api}
+def _spark_api(engine: Any) -> DatabaseAPI:
+    """Splink on the engine's Spark session (its similarity UDF jar is on the session's class
+    path, see :func:`jingzhun.engine.spark.session_config`); intermediate tables are
+    checkpointed as Parquet in the session's warehouse, so lineage stays short."""
+    from splink import SparkAPI
+
+    return SparkAPI(spark_session=engine.session, break_lineage_method="parquet",
+                    register_udfs_automatically=True)
+
+
+_DB_API_FACTORIES = {"duckdb": _duckdb_api, "spark": _spark_api}
 
 
 def splink_db_api(engine: Engine) -> DatabaseAPI:
@@ -366,12 +376,24 @@ def _train(linker: Linker, db_api: DatabaseAPI, table: str, tf: dict[str, str], 
     table is large (EM never re-estimates u; λ stays the whole table's)."""
     if max_pairs_for_u is None:
         max_pairs_for_u = u_sample_size(n_records)
-    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_for_u, seed=seed)
+    # u from every pair of a record sample chosen by a fixed hash of the unique id (Splink's
+    # own sampling hashes with the engine's hash function, so DuckDB and Spark would differ)
+    rows = int(0.5 * ((8 * max_pairs_for_u + 1) ** 0.5 + 1))
+    u_sample = tables.record_sample_table(db_api, table, linker._settings_obj.column_info_settings
+                                          .unique_id_column_name, n_records, rows)  # noqa: SLF001
+    u_linker = linker
+    if u_sample is not None:
+        u_linker = Linker(db_api.register(u_sample), linker.misc.save_model_to_json(),
+                          log_level=logging.WARNING)
+        register_name_frequencies(u_linker, db_api, tf)
+    # one chunk and no early stop: Splink chunks and probes by the engine's hash as well
+    u_linker.training.estimate_u_using_random_sampling(max_pairs=1e15, seed=seed,
+                                                       min_count_per_level=None, num_chunks=1)
     clock.lap("u_sampling")
     sample = tables.sample_table(db_api, table, n_records, train_sample)
-    trainer = linker
-    if sample is not None:
-        trainer = Linker(db_api.register(sample), linker.misc.save_model_to_json(),
+    trainer = u_linker
+    if sample is not None or u_sample is not None:
+        trainer = Linker(db_api.register(sample or table), u_linker.misc.save_model_to_json(),
                          log_level=logging.WARNING)
         register_name_frequencies(trainer, db_api, tf)
     for rule in training_rules():

@@ -30,14 +30,67 @@ def new_name(stem: str) -> str:
     return f"__jz_{stem}_{uuid.uuid4().hex[:10]}"
 
 
+def is_spark(db_api: DatabaseAPI) -> bool:
+    return getattr(db_api, "sql_dialect", None) is not None and \
+        db_api.sql_dialect.sql_dialect_str == "spark"
+
+
 def execute(db_api: DatabaseAPI, sql: str) -> Any:
+    """Run house-dialect (DuckDB) SQL on Splink's connection, translated for Spark."""
+    if is_spark(db_api):
+        from jingzhun.engine.spark import transpile
+
+        sql = transpile(sql)
     return db_api._execute_sql_against_backend(sql)  # noqa: SLF001 - Splink's one SQL entry
+
+
+def register_frame(db_api: DatabaseAPI, name: str, frame: pd.DataFrame) -> None:
+    """A small pandas frame as a named relation on Splink's connection."""
+    if is_spark(db_api):
+        db_api.spark.createDataFrame(frame).createOrReplaceTempView(name)
+    else:
+        db_api._con.register(name, frame)  # noqa: SLF001
+
+
+def unregister(db_api: DatabaseAPI, name: str) -> None:
+    if is_spark(db_api):
+        db_api.spark.catalog.dropTempView(name)
+    else:
+        db_api._con.unregister(name)  # noqa: SLF001
+
+
+def export_parquet(db_api: DatabaseAPI, table: str, path: Any) -> None:
+    """A table of Splink's connection to one Parquet file."""
+    from pathlib import Path
+
+    from jingzhun.engine.base import write_parquet_atomic
+
+    if is_spark(db_api):
+        write_parquet_atomic(db_api.spark.table(table).toArrow(), Path(path))
+        return
+    quoted = str(path).replace("'", "''")
+    execute(db_api, f"COPY (SELECT * FROM {table}) TO '{quoted}' (FORMAT PARQUET)")
+
+
+def close(db_api: DatabaseAPI) -> None:
+    """Free what a link left on Splink's connection: the DuckDB database, or on Spark the
+    tables and views this run created (the session is shared)."""
+    if not is_spark(db_api):
+        db_api._con.close()  # noqa: SLF001
+        return
+    spark = db_api.spark
+    for t in spark.catalog.listTables():
+        if t.name.startswith(("__jz_", "__splink__")):
+            if t.isTemporary:
+                spark.catalog.dropTempView(t.name)
+            else:
+                spark.sql(f"DROP TABLE IF EXISTS {t.name}")
 
 
 def fetch(db_api: DatabaseAPI, sql: str) -> pd.DataFrame:
     """A (small) query result as pandas."""
     rel = execute(db_api, sql)
-    return rel.df() if hasattr(rel, "df") else rel.toPandas()
+    return rel.df() if hasattr(rel, "df") else rel.toArrow().to_pandas()
 
 
 def count(db_api: DatabaseAPI, table: str, where: str = "TRUE") -> int:
@@ -55,11 +108,11 @@ def name_tf_sql(table: str, column: str, surname: str, given: str) -> str:
     return f"""
         WITH f AS (SELECT {column} AS v, {surname} AS s, {given} AS g
                    FROM {table} WHERE {column} IS NOT NULL),
-        obs AS (SELECT v, count(*) * 1.0 / (SELECT count(*) FROM f) AS tf,
+        obs AS (SELECT v, CAST(count(*) AS DOUBLE) / (SELECT count(*) FROM f) AS tf,
                        min(s) AS s, min(g) AS g FROM f GROUP BY v),
-        ts AS (SELECT s, count(*) * 1.0 / (SELECT count(s) FROM f) AS tf
+        ts AS (SELECT s, CAST(count(*) AS DOUBLE) / (SELECT count(s) FROM f) AS tf
                FROM f WHERE s IS NOT NULL GROUP BY s),
-        tg AS (SELECT g, count(*) * 1.0 / (SELECT count(g) FROM f) AS tf
+        tg AS (SELECT g, CAST(count(*) AS DOUBLE) / (SELECT count(g) FROM f) AS tf
                FROM f WHERE g IS NOT NULL GROUP BY g)
         SELECT obs.v AS {column},
                greatest(obs.tf, coalesce(ts.tf, 0.0) * coalesce(tg.tf, 0.0)) AS tf_{column}
@@ -77,15 +130,35 @@ def name_tf_tables(db_api: DatabaseAPI, table: str) -> dict[str, str]:
     return out
 
 
+def md5_share_sql(key_sql: str, share: float) -> str:
+    """A condition true for about ``share`` of the rows, chosen by the first four hex digits
+    of the MD5 of ``key_sql`` (not the engine's own hash, which differs between DuckDB and
+    Spark), so every engine takes the same rows."""
+    cut = min(65_536, max(1, int(share * 65_536)))
+    return f"substr(md5(coalesce(CAST({key_sql} AS VARCHAR), '')), 1, 4) < '{cut:04x}'" \
+        if cut < 65_536 else "TRUE"
+
+
 def sample_table(db_api: DatabaseAPI, table: str, n_records: int, size: int) -> str | None:
     """About ``size`` records in whole dialect-pinyin blocks (a fixed hash of the key), or
     None when the table is not larger than ``size``."""
     if n_records <= size:
         return None
-    share = max(1, int(size / n_records * 10_000))
     name = new_name("sample")
     execute(db_api, f"CREATE TABLE {name} AS SELECT * FROM {table} "
-                    f"WHERE hash(coalesce(name_pinyin_fuzzy, '')) % 10000 < {share}")
+                    f"WHERE {md5_share_sql('name_pinyin_fuzzy', size / n_records)}")
+    return name
+
+
+def record_sample_table(db_api: DatabaseAPI, table: str, unique_id: str, n_records: int,
+                        size: int) -> str | None:
+    """About ``size`` records chosen by a fixed hash of their unique id (the same rows on
+    every engine), or None when the table is not larger than ``size``."""
+    if n_records <= size:
+        return None
+    name = new_name("usample")
+    execute(db_api, f"CREATE TABLE {name} AS SELECT * FROM {table} "
+                    f"WHERE {md5_share_sql(unique_id, size / n_records)}")
     return name
 
 
@@ -120,10 +193,10 @@ def anchors_of(db_api: DatabaseAPI, table: str, unique_id: str, keys: pd.Series)
     """``id_anchor`` of the records ``keys`` (text of the unique id → anchor or null)."""
     wanted = pd.DataFrame({"uid": pd.unique(keys.astype(str))})
     name = new_name("keys")
-    db_api._con.register(name, wanted)  # noqa: SLF001
+    register_frame(db_api, name, wanted)
     found = fetch(db_api, f"SELECT CAST(t.{unique_id} AS VARCHAR) AS uid, t.id_anchor "
                           f"FROM {table} t JOIN {name} k ON CAST(t.{unique_id} AS VARCHAR) = k.uid")
-    db_api._con.unregister(name)  # noqa: SLF001
+    unregister(db_api, name)
     return found.set_index("uid")["id_anchor"]
 
 
@@ -146,7 +219,7 @@ def cluster_table(db_api: DatabaseAPI, table: str, unique_id: str, pairs: pd.Dat
     touched = pd.DataFrame({"uid": pd.unique(pd.concat([pairs[f"{uid}_l"], pairs[f"{uid}_r"]])
                                              .astype(str))})
     t_touched, t_sub, out = new_name("touched"), new_name("sub"), new_name("clusters")
-    db_api._con.register(t_touched, touched)  # noqa: SLF001
+    register_frame(db_api, t_touched, touched)
     nodes = fetch(db_api, f"""
         WITH hit AS (SELECT t.id_anchor FROM {table} t JOIN {t_touched} h
                      ON CAST(t.{uid} AS VARCHAR) = h.uid WHERE t.id_anchor IS NOT NULL)
@@ -165,7 +238,7 @@ def cluster_table(db_api: DatabaseAPI, table: str, unique_id: str, pairs: pd.Dat
                         "cluster_id": c.cluster_id.astype(str),
                         "match_probability": c.match_probability.astype(float),
                         "match_basis": c.basis.astype(str)})
-    db_api._con.register(t_sub, sub)  # noqa: SLF001
+    register_frame(db_api, t_sub, sub)
     execute(db_api, f"""
         CREATE TABLE {out} AS
         WITH g AS (SELECT id_anchor, min(CAST({uid} AS VARCHAR)) AS first_uid, count(*) AS n
@@ -179,6 +252,6 @@ def cluster_table(db_api: DatabaseAPI, table: str, unique_id: str, pairs: pd.Dat
                         CASE WHEN g.n > 1 THEN 'id_exact' ELSE 'unlinked' END) AS match_basis
         FROM {table} t LEFT JOIN g ON t.id_anchor = g.id_anchor
         LEFT JOIN {t_sub} s ON s.uid = CAST(t.{uid} AS VARCHAR)""")
-    db_api._con.unregister(t_touched)  # noqa: SLF001
-    db_api._con.unregister(t_sub)  # noqa: SLF001
+    unregister(db_api, t_touched)
+    unregister(db_api, t_sub)
     return out

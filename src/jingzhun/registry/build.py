@@ -28,7 +28,6 @@ import pandas as pd
 import pyarrow as pa
 
 from jingzhun.engine.base import write_parquet_atomic
-from jingzhun.errors import EngineError
 from jingzhun.linkage.prepare import prepare_file
 from jingzhun.registry.conflicts import conflict_candidates, find_conflicts
 from jingzhun.registry.golden import golden_table, load_rules
@@ -92,13 +91,10 @@ def build_registry(ws: Any, *, files: dict[str, list[Path]], rules_path: Path | 
     if not any(files.get(d) for d in person_departments()):
         return {"records": 0, "persons": 0, "note": "no person-level department files validated"}
     work = scratch_folder(ws)
-    # Every ordered output has its ORDER BY; without insertion order DuckDB may stream, sort
-    # and spill the large copies within its memory limit (it ran out at scale 0.1 with it).
-    engine.con.raw_sql("SET preserve_insertion_order = false")
     try:
-        return _build(ws, engine, out, work, files, rules_path, progress, train)
+        with engine.large_sorts():  # every ordered output has its ORDER BY
+            return _build(ws, engine, out, work, files, rules_path, progress, train)
     finally:
-        engine.con.raw_sql("SET preserve_insertion_order = true")
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -209,16 +205,8 @@ def write_record_links(engine: Any, files: dict[str, list[Path]], pmap: ibis.Tab
 
 
 def copy_parquet(engine: Any, expr: ibis.Table, path: Path) -> None:
-    """Write ``expr`` to ``path`` inside the engine (no rows pass through Python), atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        engine.con.to_parquet(expr, tmp, compression="zstd")
-        os.replace(tmp, path)
-    except Exception as exc:
-        raise EngineError(f"cannot write {path.name}: {exc}", where=str(path)) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
+    """Write ``expr`` to ``path`` by the engine, atomically."""
+    engine.copy_parquet(expr, path)
 
 
 def link_to_parquet(engine: Any, work: Path, n_prof: int, *, train: bool | None) -> pd.DataFrame:
@@ -235,11 +223,10 @@ def link_to_parquet(engine: Any, work: Path, n_prof: int, *, train: bool | None)
         res = link_prepared("__jz_prepared", db_api, n_records=n_prof, unique_id="profile_key",
                             threshold=LINK_THRESHOLD, review_threshold=REVIEW_THRESHOLD,
                             train=train, pair_columns=PAIR_COLUMNS)
-        tables.execute(db_api, f"COPY (SELECT * FROM {res.clusters}) TO "
-                               f"'{_quoted(work / 'clusters.parquet')}' (FORMAT PARQUET)")
+        tables.export_parquet(db_api, res.clusters, work / "clusters.parquet")
         return res.pairs
     finally:
-        db_api._con.close()  # noqa: SLF001 - frees Splink's tables before the next steps
+        tables.close(db_api)  # frees Splink's tables before the next steps
 
 
 def _quoted(path: Path) -> str:

@@ -133,7 +133,7 @@ def conflict_candidates(engine: Any, evidence: Any) -> pd.DataFrame:
     as the full table is, so the result equals ``find_conflicts`` on the full table."""
     import ibis
 
-    inner = str(ibis.to_sql(evidence, dialect=engine.name))
+    inner = str(ibis.to_sql(evidence, dialect="duckdb"))
     key = "name_fold, dob, village_code"
     query = f"""
         WITH ev AS ({inner}),

@@ -147,7 +147,7 @@ def golden_sql(rules: list[FieldRule], columns: set[str], source: str = "occ",
     ctes.append(
         "per AS (SELECT person_id, min(first_period) AS first_seen, max(last_period) AS last_seen,"
         " CAST(sum(n_records) AS BIGINT) AS n_records, count(DISTINCT profile_key) AS n_profiles,"
-        " string_agg(DISTINCT department, ',' ORDER BY department) AS departments"
+        " array_to_string(list_sort(list(DISTINCT department)), ',') AS departments"
         f" FROM {source} GROUP BY person_id)")
     select, joins = ["per.person_id"], []
     for i, rule in enumerate(rules):
@@ -168,8 +168,9 @@ def golden_table(engine: Any, occurrences: Any, rules: list[FieldRule],
     ``first_period``), with ``death_month`` from ``deaths`` (person → month; small)."""
     import ibis
 
-    inner = str(ibis.to_sql(occurrences, dialect=engine.name))
+    inner = str(ibis.to_sql(occurrences, dialect="duckdb"))
     persons = engine.sql(golden_sql(rules, set(occurrences.columns), "occ", inner))
     dead = ibis.memtable(pd.DataFrame({"pid_": deaths.index.astype(str),
                                        "death_month": deaths.astype(str).to_numpy()}))
-    return persons.left_join(dead, persons.person_id == dead.pid_).drop("pid_")
+    # the join keeps no order on a distributed engine: sort again
+    return persons.left_join(dead, persons.person_id == dead.pid_).drop("pid_").order_by("person_id")

@@ -77,15 +77,12 @@ def to_pandas(engine: Engine, table: ibis.Table, order_by: list[str]) -> pd.Data
     return engine.to_arrow(table.order_by(order_by)).to_pandas()
 
 
-def _parquet(path: Path) -> str:
-    return "read_parquet('" + str(path).replace("'", "''") + "')"
-
-
 def evidence_table(engine: Engine, work: Path) -> ibis.Table:
     """One row per profile: its fields and record count, ``person_id`` (``pmap``), the
     departments that sent it, and the linkage keys ``name_fold``, ``name_pinyin_fuzzy``,
     ``dob``, ``id_anchor`` — from the registry's scratch files in ``work``."""
     fields = ", ".join(f"p.{f}" for f in PROFILE_FIELDS)
+    _parquet = engine.parquet_relation
     return engine.sql(f"""
         SELECT p.profile_key, {fields}, p.n_records, m.person_id, d.departments,
                q.name_fold, q.name_pinyin_fuzzy, q.dob, q.id_anchor
