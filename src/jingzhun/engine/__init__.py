@@ -41,9 +41,11 @@ def connect(settings: Settings, database: Path | None = None) -> Engine:
     if settings.engine == "spark":
         from jingzhun.engine.spark import SparkEngine
 
+        # Spark's scratch folders are per session, not per workspace: settings.temp_directory,
+        # else one temporary folder per process (a process may open several workspaces)
         return SparkEngine(
             settings.spark_master, threads=settings.threads, memory_limit=settings.memory_limit,
-            temp_directory=spill_directory(settings, database),
+            temp_directory=Path(settings.temp_directory) if settings.temp_directory else None,
         )
     raise ConfigError(
         f"unknown engine {settings.engine!r}", where="settings.engine",

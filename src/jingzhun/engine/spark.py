@@ -67,10 +67,16 @@ def session_config(master: str, *, threads: int | None = None, memory: str | Non
         conf["spark.driver.bindAddress"] = "127.0.0.1"
         if memory:
             conf["spark.driver.memory"] = memory
-    if temp_directory is not None:
-        conf["spark.local.dir"] = str(temp_directory)
-        conf["spark.sql.warehouse.dir"] = str(Path(temp_directory) / "spark-warehouse")
+    scratch = Path(temp_directory) if temp_directory is not None else process_scratch()
+    conf["spark.local.dir"] = str(scratch)
+    conf["spark.sql.warehouse.dir"] = str(scratch / "spark-warehouse")
     return conf
+
+
+def process_scratch() -> Path:
+    """Spark's scratch folder when settings name none: one per process, in the system's
+    temporary folder."""
+    return Path(tempfile.gettempdir()) / f"jingzhun-spark-{os.getpid()}"
 
 
 def spark_session(master: str = "local[*]", **kwargs: Any) -> Any:
@@ -94,8 +100,8 @@ def spark_session(master: str = "local[*]", **kwargs: Any) -> Any:
             _SESSION = builder.getOrCreate()
             _SESSION.sparkContext.setLogLevel("ERROR")
             spill = kwargs.get("temp_directory")
-            checkpoints = Path(spill) if spill else Path(tempfile.gettempdir()) / "jingzhun-spark"
-            _SESSION.sparkContext.setCheckpointDir(str(checkpoints / "checkpoints"))
+            scratch = Path(spill) if spill else process_scratch()
+            _SESSION.sparkContext.setCheckpointDir(str(scratch / "checkpoints"))
         except Exception as exc:
             raise EngineError(
                 f"cannot start Spark ({master}): {exc}", where="settings.spark_master",
