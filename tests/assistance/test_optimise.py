@@ -122,3 +122,14 @@ def test_floors_are_relaxed_and_reported_when_the_budget_cannot_meet_them():
     assert v["gaps_unclosed"] == 0 and v["budget"] == 0
     if v["floor_township"] or v["floor_cause"]:
         assert report["floors_relaxed"]
+
+
+@pytest.mark.parametrize("method", ["milp", "heuristic"])
+def test_counties_solved_through_the_engine_adapter_give_the_same_plan(engine, method):
+    inst = instance(5, 30, 800.0, counties=3)
+    alone, r1 = allocate(inst, method=method)
+    through, r2 = allocate(inst, method=method, engine=engine)
+    assert through.sum() > 0
+    assert np.array_equal(alone, through)
+    assert r1["objective"] == r2["objective"] and r1["counties"] == r2["counties"] == 3
+    assert [r["county"] for r in r2["per_county"]] == sorted({r["county"] for r in r1["per_county"]})

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -190,19 +191,61 @@ def _fallback(inst: Instance, county: str, rows: np.ndarray) -> dict[str, Any]:
             "floor_scale": 1.0}
 
 
-def allocate(inst: Instance, *, method: str = "milp",
-             progress: Any = None) -> tuple[np.ndarray, dict[str, Any]]:
+def _solve(inst: Instance, county: str, rows: np.ndarray, method: str) -> dict[str, Any]:
+    if method == "heuristic":
+        return {"county": county, "households": len(rows), **_fallback(inst, county, rows)}
+    return solve_county(inst, county, rows)
+
+
+#: What one county's solve returns through the engine's per-group adapter: the chosen
+#: (household row, measure) pairs, and the county's report as JSON on a row with h = -1.
+_GROUP_SCHEMA = pa.schema([("county_code", pa.string()), ("h", pa.int64()), ("k", pa.int64()),
+                           ("report", pa.string())])
+
+
+def _solve_counties_on(engine: Any, inst: Instance, counties: dict[Any, Any],
+                       method: str) -> list[tuple[np.ndarray, dict[str, Any]]]:
+    """Every county's MILP as one group of the engine's :meth:`~jingzhun.engine.base.Engine.map_groups`
+    (in process on DuckDB, on the executors with applyInPandas on Spark)."""
+    import json
+
+    def one(group: pd.DataFrame) -> pd.DataFrame:
+        county = str(group["county_code"].iloc[0])
+        r = _solve(inst, county, np.asarray(counties[county]), method)
+        pairs, x = r.pop("pairs"), r.pop("x")
+        picked = pairs[x]
+        return pd.DataFrame({
+            "county_code": county, "h": np.r_[picked[:, 0], -1].astype(np.int64),
+            "k": np.r_[picked[:, 1], -1].astype(np.int64),
+            "report": [None] * len(picked) + [json.dumps(r, default=_plain)]})
+
+    keys = pa.table({"county_code": sorted(counties)})
+    out = engine.map_groups(keys, "county_code", one, _GROUP_SCHEMA).to_pandas()
+    results = []
+    for county, g in out.groupby("county_code", sort=True):
+        body = g[g["h"] >= 0]
+        results.append((body[["h", "k"]].to_numpy(np.int64), json.loads(g["report"].iloc[-1])))
+    return results
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+def allocate(inst: Instance, *, method: str = "milp", progress: Any = None,
+             engine: Any = None) -> tuple[np.ndarray, dict[str, Any]]:
     """Allocate every county (``method`` milp or heuristic); the chosen matrix and a report
-    with the objective, the bound, the optimality gap, relaxed floors and seconds."""
+    with the objective, the bound, the optimality gap, relaxed floors and seconds. With an
+    ``engine``, the counties are solved through its per-group adapter (in parallel on Spark)."""
     chosen = np.zeros(inst.eligible.shape, bool)
-    counties = inst.households.groupby("county_code").indices
+    counties = {str(c): rows for c, rows in inst.households.groupby("county_code").indices.items()}
     reports = []
-    for k, (county, rows) in enumerate(sorted(counties.items())):
-        rows = np.asarray(rows)
-        if method == "heuristic":
-            r = {"county": str(county), "households": len(rows), **_fallback(inst, str(county), rows)}
-        else:
-            r = solve_county(inst, str(county), rows)
+    if engine is not None:
+        for picked, r in _solve_counties_on(engine, inst, counties, method):
+            chosen[picked[:, 0], picked[:, 1]] = True
+            reports.append(r)
+    for k, (county, rows) in enumerate(sorted(counties.items()) if engine is None else []):
+        r = _solve(inst, county, np.asarray(rows), method)
         pairs, x = r.pop("pairs"), r.pop("x")
         chosen[pairs[x, 0], pairs[x, 1]] = True
         reports.append(r)

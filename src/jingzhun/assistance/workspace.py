@@ -102,7 +102,7 @@ def allocate_workspace(ws: Any, period: str, budgets: dict[str, int], *,
     table = household_table(ws, period)
     inst = prepare(table, period, budgets, settings, catalogue)
     t1 = time.perf_counter()
-    chosen, report = allocate(inst, progress=progress)
+    chosen, report = allocate(inst, progress=progress, engine=ws.engine)
     t2 = time.perf_counter()
     plans = plan_table(inst, chosen)
     out = ws.zone("outputs") / "assistance"
