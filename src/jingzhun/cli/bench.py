@@ -499,3 +499,47 @@ def bench_web(
                "households": households, "server_startup_seconds": served.startup_seconds,
                "open_cases_seconds": round(t_cases, 1), "workers": workers,
                "prepare_seconds": round(prep.synth_ingest_seconds + prep.pipeline_seconds, 1)})
+
+
+@app.command("pipeline")
+def bench_pipeline_command(
+    scale: float = typer.Option(0.01, help="synthetic province scale (1.0 = 38.56M residents)"),
+    engine: str = typer.Option("duckdb", "--engine", help="duckdb or spark"),
+    months: int = typer.Option(1, help="months simulated (1: the monthly run on one month's extracts)"),
+    seed: int = typer.Option(1),
+    spark_master: str | None = typer.Option(None, "--spark-master", help="with --engine spark (default local[*])"),
+    keep: Path | None = typer.Option(
+        None, help="keep province/ and workspace-<engine>/ here; the province is reused"),
+    json_: bool = typer.Option(True, "--json/--no-json", help="JSON output (always on)"),
+) -> None:
+    """Every pipeline stage on one engine: seconds, peak memory (MB) and rows per stage, the
+    total, and the scan floor (every input read once) from the same run."""
+    from jingzhun.cli.data import choose_engine
+    from jingzhun.evaluation.pipeline_bench import bench_pipeline
+    from jingzhun.synth import SynthConfig, generate
+    from jingzhun.workspace import Workspace
+    from jingzhun.workspace.landing import land
+
+    choose_engine(engine, spark_master)
+    base = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="jingzhun-bench-"))
+    try:
+        with reported_errors():
+            cfg = SynthConfig(scale=scale, months=months, seed=seed)
+            province, workspace = base / "province", base / f"workspace-{engine}"
+            t0 = time.perf_counter()
+            if not (province / "synth.json").exists():
+                generate(cfg, out=province)
+            t1 = time.perf_counter()
+            ws = Workspace(workspace)
+            try:
+                with ws.lock():
+                    land(ws, province)
+            finally:
+                ws.close()
+            result = bench_pipeline(workspace, engine=engine)
+        emit_json({**result, "scale": scale, "months": months, "seed": seed,
+                   "synth_seconds": round(t1 - t0, 1),
+                   "persons": result["stages"]["registry"]["summary"].get("persons")})
+    finally:
+        if not keep:
+            shutil.rmtree(base, ignore_errors=True)

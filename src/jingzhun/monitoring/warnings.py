@@ -92,6 +92,13 @@ def rule_warnings(pack: Pack, table: Any, period: str, engine: Any) -> pd.DataFr
     rows = np.flatnonzero(fired.any(axis=1))
     cats = categories()
     order = [rid for rid in cats if rid in ids]
+    # every rule parsed once and every column taken out of the frame once: the loop below
+    # runs once per warned household (hundreds of thousands a month at province scale)
+    names_of = {r.id: [n for n in sorted(parse(r.condition).names) if n in data] for r in rules}
+    used = sorted({n for ns in names_of.values() for n in ns})
+    col = {n: data[n].to_numpy() for n in used}
+    ext_col = {n: data[f"{n}__extract"].to_numpy() for n in used if f"{n}__extract" in data}
+    household, village = data["household_id"].to_numpy(), data["village_code"].to_numpy()
     out = []
     for i in rows:
         hit = [rid for rid, f in zip(ids, fired[i]) if f]
@@ -101,14 +108,13 @@ def rule_warnings(pack: Pack, table: Any, period: str, engine: Any) -> pd.DataFr
         for r in rules:
             if r.id not in hit:
                 continue
-            vals = {n: _jsonable(data[n].iat[i]) for n in sorted(parse(r.condition).names) if n in data}
-            ext = {n: data[f"{n}__extract"].iat[i] for n in vals if f"{n}__extract" in data
-                   and data[f"{n}__extract"].iat[i] is not None}
+            vals = {n: _jsonable(col[n][i]) for n in names_of[r.id]}
+            ext = {n: ext_col[n][i] for n in vals if n in ext_col and ext_col[n][i] is not None}
             ev.append({"rule": r.id, "label_zh": r.label_zh, "label_en": r.label_en,
                        "values": vals, "extract": ext, "sources": r.inputs,
                        "unverified": bool(r.unverified)})
-        out.append({"household_id": data["household_id"].iat[i], "period": period,
-                    "village_code": data["village_code"].iat[i], "category": cat["category"],
+        out.append({"household_id": household[i], "period": period,
+                    "village_code": village[i], "category": cat["category"],
                     "category_zh": cat["label_zh"], "category_en": cat["label_en"],
                     "rules": ",".join(hit), "evidence": json.dumps(ev, ensure_ascii=False, default=str),
                     "rules_as_of": when.isoformat()})
