@@ -28,8 +28,9 @@ class Settings(BaseModel):
     threads: int | None = Field(None, description="engine threads (None: all cores)")
     memory_limit: str | None = Field(None, description="engine memory limit, e.g. '16GB'")
     default_memory_limit: str = Field(
-        "8GB", description="DuckDB memory limit per connection when memory_limit is not set "
-        "(DuckDB spills to temp_directory beyond it instead of growing)")
+        "8GB", description="DuckDB memory limit per connection, or the Spark driver's memory on "
+        "a local master, when memory_limit is not set (DuckDB spills to temp_directory beyond "
+        "it instead of growing)")
     temp_directory: str | None = Field(
         None, description="where DuckDB spills (None: '_spill' in the workspace, else the "
         "system temporary folder)")

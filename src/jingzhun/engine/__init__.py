@@ -44,7 +44,8 @@ def connect(settings: Settings, database: Path | None = None) -> Engine:
         # Spark's scratch folders are per session, not per workspace: settings.temp_directory,
         # else one temporary folder per process (a process may open several workspaces)
         return SparkEngine(
-            settings.spark_master, threads=settings.threads, memory_limit=settings.memory_limit,
+            settings.spark_master, threads=settings.threads,
+            memory_limit=settings.memory_limit or settings.default_memory_limit,
             temp_directory=Path(settings.temp_directory) if settings.temp_directory else None,
         )
     raise ConfigError(

@@ -55,6 +55,8 @@ def session_config(master: str, *, threads: int | None = None, memory: str | Non
         "spark.sql.legacy.timeParserPolicy": "CORRECTED",
         "spark.sql.parquet.datetimeRebaseModeInWrite": "CORRECTED",
         "spark.sql.caseSensitive": "false",
+        # a run killed mid-way leaves a table's folder behind in the warehouse: overwrite it
+        "spark.sql.legacy.allowNonEmptyLocationInCTAS": "true",
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
         "spark.jars": similarity_jar_location(),

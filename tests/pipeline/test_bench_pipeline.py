@@ -1,0 +1,37 @@
+"""`jingzhun bench pipeline`: the JSON contract of the issue, on a tiny province (~30 s)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+STAGES = ("validate", "registry", "identify", "quality")
+
+
+def test_bench_pipeline_prints_stages_total_scan_floor_and_memory(tmp_path):
+    r = subprocess.run(
+        [sys.executable, "-m", "jingzhun", "bench", "pipeline", "--scale", "0.0001",
+         "--engine", "duckdb", "--seed", "3", "--keep", str(tmp_path), "--json"],
+        capture_output=True, text=True, timeout=600, env={**os.environ},
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    out = json.loads(r.stdout)
+    assert {"stages", "total_seconds", "scan_floor_seconds", "peak_rss_mb"} <= set(out)
+    assert set(out["stages"]) == set(STAGES)
+    for name in STAGES:
+        stage = out["stages"][name]
+        assert stage["seconds"] >= 0 and stage["peak_rss_mb"] > 50
+    # rows each stage wrote: validate = every input row (accepted + quarantined)
+    validate = out["stages"]["validate"]
+    assert validate["rows"] == validate["summary"]["rows_in"] > 1000
+    assert out["stages"]["registry"]["rows"] > validate["summary"]["accepted"]
+    assert out["stages"]["identify"]["rows"] > 0
+    # the scan floor read every raw input row once, and every validated row once
+    assert out["scan_floor"]["raw"]["rows"] == validate["summary"]["rows_in"]
+    assert out["scan_floor"]["validated"]["rows"] == validate["summary"]["accepted"]
+    assert 0 < out["scan_floor_seconds"] < out["total_seconds"]
+    assert out["total_seconds"] >= sum(s["seconds"] for s in out["stages"].values()) - 0.1
+    assert out["peak_rss_mb"] >= max(s["peak_rss_mb"] for s in out["stages"].values())
+    assert out["engine"] == "duckdb" and out["persons"] > 1000
