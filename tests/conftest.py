@@ -14,7 +14,9 @@ BACKENDS = ["duckdb", "spark"]
 
 @pytest.fixture(params=BACKENDS)
 def engine(request, tmp_path):
-    threads = 1 if request.param == "spark" else None
-    eng = connect(Settings(engine=request.param, threads=threads), tmp_path / "db.duckdb")
+    # Spark: one small local session per test process (the same settings as the
+    # engine-comparison test, so the session is shared)
+    extra = {"threads": 2, "memory_limit": "2GB"} if request.param == "spark" else {}
+    eng = connect(Settings(engine=request.param, **extra), tmp_path / "db.duckdb")
     yield eng
     eng.close()

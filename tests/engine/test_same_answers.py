@@ -28,7 +28,8 @@ def two_engines(tmp_path_factory):
     for engine in ("duckdb", "spark"):
         ws = base / engine
         ws.mkdir()
-        (ws / "settings.yaml").write_text(f"engine: {engine}\nthreads: 2\n", encoding="utf-8")
+        (ws / "settings.yaml").write_text(f"engine: {engine}\nthreads: 2\nmemory_limit: 2GB\n",
+                                         encoding="utf-8")
         ingest_source(base / "province", ws)
         result = run_workspace(ws)
         ops = demo_operations(ws, result["period"])

@@ -12,7 +12,9 @@ translated by sqlglot, through Ibis (:meth:`SparkEngine.sql`) or :func:`transpil
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -104,6 +106,8 @@ def spark_session(master: str = "local[*]", **kwargs: Any) -> Any:
             spill = kwargs.get("temp_directory")
             scratch = Path(spill) if spill else process_scratch()
             _SESSION.sparkContext.setCheckpointDir(str(scratch / "checkpoints"))
+            if not spill:  # our own temporary folder goes with the process
+                atexit.register(shutil.rmtree, scratch, ignore_errors=True)
         except Exception as exc:
             raise EngineError(
                 f"cannot start Spark ({master}): {exc}", where="settings.spark_master",
