@@ -122,8 +122,8 @@ class Engine(ABC):
     ) -> pa.Table:
         """Python work per group (an optimisation per county, model scoring): ``fn`` gets one
         group's rows as a pandas frame and returns a frame of ``schema``. Groups in key order;
-        rows as ``fn`` returns them. DuckDB streams Arrow batches grouped by the key; Spark
-        runs ``applyInPandas`` on its executors."""
+        rows as ``fn`` returns them. Here (DuckDB): the table fetched as Arrow and grouped in
+        this process; Spark overrides it with ``applyInPandas`` on its executors."""
         import pandas as pd
 
         data = self.to_arrow(table)
