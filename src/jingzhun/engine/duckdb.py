@@ -14,7 +14,6 @@ import ibis
 from jingzhun.engine.base import Engine
 from jingzhun.errors import EngineError
 
-
 #: Memory limit of a connection when none is given: DuckDB's own default is 80 % of RAM,
 #: which lets one stage take a shared machine; beyond the limit DuckDB spills to disk.
 DEFAULT_MEMORY_LIMIT = "8GB"

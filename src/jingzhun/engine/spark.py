@@ -19,8 +19,8 @@ import sys
 import tempfile
 import threading
 import uuid
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import ibis
