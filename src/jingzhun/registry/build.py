@@ -31,20 +31,10 @@ from jingzhun.engine.base import write_parquet_atomic
 from jingzhun.linkage.prepare import prepare_file
 from jingzhun.registry.conflicts import conflict_candidates, find_conflicts
 from jingzhun.registry.golden import golden_table, load_rules
-from jingzhun.registry.history import (
-    households_from,
-    hukou_events,
-    members_at,
-    membership_intervals,
-)
+from jingzhun.registry.history import households_from, hukou_events, members_at, membership_intervals
 from jingzhun.registry.records import (
-    PROFILE_FIELDS,
-    evidence_table,
-    person_departments,
-    person_records,
-    profile_key_expr,
-    profiles,
-    to_pandas,
+    PROFILE_FIELDS, evidence_table, person_departments, person_records, profile_key_expr,
+    profiles, to_pandas,
 )
 from jingzhun.registry.resolve import LINK_THRESHOLD, REVIEW_THRESHOLD
 
