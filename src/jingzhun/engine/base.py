@@ -95,21 +95,22 @@ class Engine(ABC):
 
     def copy_parquet(self, table: ibis.Table, path: Path) -> None:
         """Write ``table`` to one Parquet file at ``path`` atomically, streaming record batches
-        (a backend that can write files itself overrides this)."""
-        import pyarrow.parquet as pq
-
+        (a backend that can write files itself overrides :meth:`_write_file`)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
         try:
-            reader = self.con.to_pyarrow_batches(table)
-            with pq.ParquetWriter(tmp, reader.schema, compression="zstd") as writer:
-                for batch in reader:
-                    writer.write_batch(batch)
+            self._write_file(table, tmp)
             os.replace(tmp, path)
         except Exception as exc:
             raise EngineError(f"cannot write {path.name}: {exc}", where=str(path)) from exc
         finally:
             tmp.unlink(missing_ok=True)
+
+    def _write_file(self, table: ibis.Table, path: Path) -> None:
+        reader = self.con.to_pyarrow_batches(table)
+        with pq.ParquetWriter(path, reader.schema, compression="zstd") as writer:
+            for batch in reader:
+                writer.write_batch(batch)
 
     @contextmanager
     def large_sorts(self) -> Iterator[None]:

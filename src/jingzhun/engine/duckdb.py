@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +10,6 @@ from typing import Any
 import ibis
 
 from jingzhun.engine.base import Engine
-from jingzhun.errors import EngineError
 
 #: Memory limit of a connection when none is given: DuckDB's own default is 80 % of RAM,
 #: which lets one stage take a shared machine; beyond the limit DuckDB spills to disk.
@@ -55,17 +52,9 @@ class DuckDBEngine(Engine):
             f"SELECT * FROM read_parquet([{files}], union_by_name = true)"
         )
 
-    def copy_parquet(self, table: ibis.Table, path: Path) -> None:
-        """Written by DuckDB itself (no rows pass through Python), atomically."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        try:
-            self.con.to_parquet(table, tmp, compression="zstd")
-            os.replace(tmp, path)
-        except Exception as exc:
-            raise EngineError(f"cannot write {path.name}: {exc}", where=str(path)) from exc
-        finally:
-            tmp.unlink(missing_ok=True)
+    def _write_file(self, table: ibis.Table, path: Path) -> None:
+        """Written by DuckDB itself: no rows pass through Python."""
+        self.con.to_parquet(table, path, compression="zstd")
 
     @contextmanager
     def large_sorts(self) -> Iterator[None]:
