@@ -56,6 +56,7 @@ def session_config(master: str, *, threads: int | None = None, memory: str | Non
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.legacy.timeParserPolicy": "CORRECTED",
         "spark.sql.parquet.datetimeRebaseModeInWrite": "CORRECTED",
+        "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
         "spark.sql.caseSensitive": "false",
         # a run killed mid-way leaves a table's folder behind in the warehouse: overwrite it
         "spark.sql.legacy.allowNonEmptyLocationInCTAS": "true",
@@ -192,7 +193,24 @@ class SparkEngine(Engine):
         """A Spark DataFrame of an Ibis expression (or an Arrow table)."""
         if isinstance(table, pa.Table):
             return self.session.createDataFrame(table.to_pandas())
+        self.con._run_pre_execute_hooks(table)  # noqa: SLF001 - registers the memtables it uses
         return self.session.sql(str(self.con.compile(table)))
+
+    def _write_file(self, table: ibis.Table, path: Path) -> None:
+        """Written by one Spark task (``coalesce(1)`` keeps a sorted table's order), not
+        through the driver; the folder must be visible to the executors (docs/engines.md)."""
+        folder = path.with_name(path.name + ".parts")
+        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            self.spark_frame(table).coalesce(1).write.mode("overwrite") \
+                .option("compression", "zstd").parquet(str(folder))
+            parts = sorted(folder.glob("part-*.parquet"))
+            if len(parts) == 1:
+                os.replace(parts[0], path)
+            else:  # no part file (an empty table on some versions): the schema via Arrow
+                super()._write_file(table, path)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def map_groups(self, table: ibis.Table | pa.Table, by: str, fn: Callable[[Any], Any],
                    schema: pa.Schema) -> pa.Table:
