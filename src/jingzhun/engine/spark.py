@@ -199,18 +199,8 @@ class SparkEngine(Engine):
     def _write_file(self, table: ibis.Table, path: Path) -> None:
         """Written by one Spark task (``coalesce(1)`` keeps a sorted table's order), not
         through the driver; the folder must be visible to the executors (docs/engines.md)."""
-        folder = path.with_name(path.name + ".parts")
-        shutil.rmtree(folder, ignore_errors=True)
-        try:
-            self.spark_frame(table).coalesce(1).write.mode("overwrite") \
-                .option("compression", "zstd").parquet(str(folder))
-            parts = sorted(folder.glob("part-*.parquet"))
-            if len(parts) == 1:
-                os.replace(parts[0], path)
-            else:  # no part file (an empty table on some versions): the schema via Arrow
-                super()._write_file(table, path)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+        if not write_single_parquet(self.spark_frame(table), path):
+            super()._write_file(table, path)  # no part file (an empty table): via Arrow
 
     def map_groups(self, table: ibis.Table | pa.Table, by: str, fn: Callable[[Any], Any],
                    schema: pa.Schema) -> pa.Table:
@@ -236,6 +226,23 @@ class SparkEngine(Engine):
     def close(self) -> None:
         # the session is shared by the process (and Splink); only the Ibis handle goes
         self._con = None
+
+
+def write_single_parquet(frame: Any, path: Path) -> bool:
+    """A Spark DataFrame written by one task (``coalesce(1)`` keeps a sorted frame's order)
+    to the single Parquet file ``path`` (not atomic: the caller writes to a temporary name).
+    False when Spark wrote no part file (an empty frame)."""
+    folder = path.with_name(path.name + ".parts")
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        frame.coalesce(1).write.mode("overwrite").option("compression", "zstd").parquet(str(folder))
+        parts = sorted(folder.glob("part-*.parquet"))
+        if len(parts) != 1:
+            return False
+        os.replace(parts[0], path)
+        return True
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _jvm_memory(limit: str | None) -> str | None:

@@ -8,6 +8,7 @@ get a unique prefix (:func:`new_name`) so several links can share one connection
 
 from __future__ import annotations
 
+import os
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -66,7 +67,13 @@ def export_parquet(db_api: DatabaseAPI, table: str, path: Any) -> None:
     from jingzhun.engine.base import write_parquet_atomic
 
     if is_spark(db_api):
-        write_parquet_atomic(db_api.spark.table(table).toArrow(), Path(path))
+        from jingzhun.engine.spark import write_single_parquet
+
+        frame, tmp = db_api.spark.table(table), Path(path).with_name(f".{Path(path).name}.tmp")
+        if write_single_parquet(frame, tmp):
+            os.replace(tmp, path)
+        else:  # an empty table
+            write_parquet_atomic(frame.toArrow(), Path(path))
         return
     quoted = str(path).replace("'", "''")
     execute(db_api, f"COPY (SELECT * FROM {table}) TO '{quoted}' (FORMAT PARQUET)")
