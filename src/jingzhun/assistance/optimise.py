@@ -241,16 +241,18 @@ def allocate(inst: Instance, *, method: str = "milp", progress: Any = None,
     counties = {str(c): rows for c, rows in inst.households.groupby("county_code").indices.items()}
     reports = []
     if engine is not None:
-        for picked, r in _solve_counties_on(engine, inst, counties, method):
-            chosen[picked[:, 0], picked[:, 1]] = True
-            reports.append(r)
-    for k, (county, rows) in enumerate(sorted(counties.items()) if engine is None else []):
-        r = _solve(inst, county, np.asarray(rows), method)
-        pairs, x = r.pop("pairs"), r.pop("x")
-        chosen[pairs[x, 0], pairs[x, 1]] = True
+        solved = _solve_counties_on(engine, inst, counties, method)
+    else:
+        solved = []
+        for k, (county, rows) in enumerate(sorted(counties.items())):
+            r = _solve(inst, county, np.asarray(rows), method)
+            pairs, x = r.pop("pairs"), r.pop("x")
+            solved.append((pairs[x], r))
+            if progress:
+                progress(county, (k + 1) / len(counties))
+    for picked, r in solved:
+        chosen[picked[:, 0], picked[:, 1]] = True
         reports.append(r)
-        if progress:
-            progress(str(county), (k + 1) / len(counties))
     obj = sum(r["objective"] for r in reports)
     bound = sum(r["bound"] for r in reports)
     # the fallback heuristic never breaks eligibility, budgets, capacities, household limits or

@@ -38,7 +38,7 @@ _SESSION_KEY: tuple[Any, ...] | None = None
 LOCAL_SHUFFLE_PARTITIONS = 8
 
 
-def session_config(master: str, *, threads: int | None = None, memory: str | None = None,
+def session_config(master: str, *, memory: str | None = None,
                    temp_directory: Path | None = None) -> dict[str, str]:
     """The Spark configuration Jingzhun sets (a cluster's own defaults fill the rest).
 
@@ -117,14 +117,6 @@ def spark_session(master: str = "local[*]", **kwargs: Any) -> Any:
             ) from exc
         _SESSION_KEY = key
         return _SESSION
-
-
-def stop_session() -> None:
-    global _SESSION, _SESSION_KEY
-    with _LOCK:
-        if _SESSION is not None:
-            _SESSION.stop()
-        _SESSION, _SESSION_KEY = None, None
 
 
 def transpile(sql: str, dialect: str = "duckdb") -> str:

@@ -109,7 +109,7 @@ def scratch_folder(ws: Any) -> Path:
 def _build(ws: Any, engine: Any, out: Path, work: Path, files: dict[str, list[Path]],
            rules_path: Path | None, progress: Any, train: bool | None) -> dict[str, Any]:
     records = person_records(engine, files)
-    copy_parquet(engine, profiles(records).order_by("profile_key"), work / "profiles.parquet")
+    engine.copy_parquet(profiles(records).order_by("profile_key"), work / "profiles.parquet")
     progress("registry: prepare", 0.05)
     n_prof = prepare_file(work / "profiles.parquet", work / "prepared.parquet",
                           unique_id="profile_key")
@@ -118,7 +118,7 @@ def _build(ws: Any, engine: Any, out: Path, work: Path, files: dict[str, list[Pa
     prof = engine.read_parquet(work / "profiles.parquet")
     prep = engine.read_parquet(work / "prepared.parquet")
     clusters = engine.read_parquet(work / "clusters.parquet")
-    copy_parquet(engine, profile_basis_table(clusters, prep, prof), work / "pmap.parquet")
+    engine.copy_parquet(profile_basis_table(clusters, prep, prof), work / "pmap.parquet")
     pmap = engine.read_parquet(work / "pmap.parquet")
 
     progress("registry: record links", 0.7)
@@ -129,14 +129,14 @@ def _build(ws: Any, engine: Any, out: Path, work: Path, files: dict[str, list[Pa
         last_period=records._period.max(), first_period=records._period.min(),
         n_records=records.count(),
     )
-    copy_parquet(engine, occ, work / "occ.parquet")
+    engine.copy_parquet(occ, work / "occ.parquet")
     occ = engine.read_parquet(work / "occ.parquet")
     occ = occ.join(pmap.select("profile_key", "person_id"), "profile_key").join(
         prof.select("profile_key", *PROFILE_FIELDS), "profile_key")
     events = _hukou_events(engine, files.get("hukou", []), pmap)
     deaths = events[events["change_type"] == "death"].groupby("person_id")["valid_month"].min()
     persons_expr = golden_table(engine, occ, load_rules(rules_path), deaths)
-    copy_parquet(engine, persons_expr, out / "persons.parquet")
+    engine.copy_parquet(persons_expr, out / "persons.parquet")
     n_persons = int(engine.read_parquet(out / "persons.parquet").count().execute())
     _write(events, out / "hukou_events.parquet")
 
@@ -149,7 +149,7 @@ def _build(ws: Any, engine: Any, out: Path, work: Path, files: dict[str, list[Pa
     del events, intervals
 
     evidence = evidence_table(engine, work)
-    copy_parquet(engine, evidence, work / "evidence.parquet")
+    engine.copy_parquet(evidence, work / "evidence.parquet")
     evidence = engine.read_parquet(work / "evidence.parquet")
     conflicts = find_conflicts(conflict_candidates(engine, evidence))
     _write(conflicts, out / "conflicts.parquet")
@@ -187,7 +187,7 @@ def write_record_links(engine: Any, files: dict[str, list[Path]], pmap: ibis.Tab
             "match_probability",
         ).order_by(["_file", "_row"])
         part = work / f"links_{dept}.parquet"
-        copy_parquet(engine, links, part)
+        engine.copy_parquet(links, part)
         parts.append(part)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     rows = 0
@@ -202,11 +202,6 @@ def write_record_links(engine: Any, files: dict[str, list[Path]], pmap: ibis.Tab
     finally:
         tmp.unlink(missing_ok=True)
     return rows
-
-
-def copy_parquet(engine: Any, expr: ibis.Table, path: Path) -> None:
-    """Write ``expr`` to ``path`` by the engine, atomically."""
-    engine.copy_parquet(expr, path)
 
 
 def link_to_parquet(engine: Any, work: Path, n_prof: int, *, train: bool | None) -> pd.DataFrame:
