@@ -35,3 +35,9 @@ def test_bench_pipeline_prints_stages_total_scan_floor_and_memory(tmp_path):
     assert out["total_seconds"] >= sum(s["seconds"] for s in out["stages"].values()) - 0.1
     assert out["peak_rss_mb"] >= max(s["peak_rss_mb"] for s in out["stages"].values())
     assert out["engine"] == "duckdb" and out["persons"] > 1000
+    # the registry's named steps, each timed, adding up to (at most) the stage
+    steps = out["stages"]["registry"]["steps"]
+    assert {"prepare", "link", "record links", "golden records", "households",
+            "review queue"} <= set(steps)
+    assert sum(s["seconds"] for s in steps.values()) <= out["stages"]["registry"]["seconds"] + 0.1
+    assert out["stages"]["registry"]["summary"]["link_seconds"]["predict"] > 0

@@ -47,6 +47,9 @@ class MemorySampler:
         mb = self.rss_mb()
         self.peak_mb = max(self.peak_mb, mb)
         self._window_peak = max(self._window_peak, mb)
+        self._step_peak = max(self._step_peak, mb)
+
+    _step_peak = 0.0
 
     def __enter__(self) -> MemorySampler:
         self._thread.start()
@@ -68,6 +71,32 @@ class MemorySampler:
             out["seconds"] = round(time.perf_counter() - t0, 2)
             self._sample()
             out["peak_rss_mb"] = round(self._window_peak, 1)
+
+
+class StepClock:
+    """A stage's progress callback that times its named steps (labels ``"stage: step"``):
+    each step runs until the next label; seconds and peak memory per step."""
+
+    def __init__(self, mem: MemorySampler) -> None:
+        self.mem = mem
+        self.steps: dict[str, dict[str, float]] = {}
+        self._label: str | None = None
+        self._t0 = 0.0
+
+    def __call__(self, label: str, frac: float) -> None:
+        if ": " not in label or label == self._label:
+            return
+        self.close()
+        self._label, self._t0 = label, time.perf_counter()
+        self.mem._step_peak = self.mem.rss_mb()
+
+    def close(self) -> None:
+        if self._label is not None:
+            self.mem._sample()
+            step = self._label.split(": ", 1)[1]
+            self.steps[step] = {"seconds": round(time.perf_counter() - self._t0, 2),
+                                "peak_rss_mb": round(self.mem._step_peak, 1)}
+        self._label = None
 
 
 def zone_rows(root: Path, zones: tuple[str, ...]) -> int:
@@ -135,8 +164,13 @@ def bench_pipeline(workspace: Path, *, engine: str) -> dict[str, Any]:
             t0 = time.perf_counter()
             for stage in STAGES:
                 out: dict[str, Any] = {}
+                clock = StepClock(mem)
                 with mem.window(out):
-                    summary = run_pipeline(ws, STAGES, only=[stage.name], force=True)
+                    summary = run_pipeline(ws, STAGES, only=[stage.name], force=True,
+                                           progress=clock)
+                    clock.close()
+                if clock.steps:
+                    out["steps"] = clock.steps
                 out["rows"] = zone_rows(ws.root, tuple(z for z in stage.outputs
                                                        if not z.startswith("reports")))
                 out["summary"] = summary["stages"].get(stage.name, {})

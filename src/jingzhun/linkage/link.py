@@ -262,7 +262,7 @@ def link_records(
     (``dedupe_only``) and against the anchored ones (``link_only``). Blocking joins therefore
     grow with the unanchored records, not with the whole table.
     """
-    clock = _Clock()
+    clock = LapClock()
     db_api = _as_db_api(db_api)
     prepared = prepare_records(table, unique_id=unique_id, keep=keep)
     clock.lap("prepare")
@@ -311,7 +311,7 @@ def link_prepared(
     threshold: float = 0.9, review_threshold: float | None = None, train: bool | None = None,
     max_pairs_for_u: float | None = None, train_sample: int = 300_000, seed: int = 42,
     keep: tuple[str, ...] = (), pair_columns: tuple[str, ...] | None = None,
-    sole_candidate: float | None = SOLE_CANDIDATE_FLOOR, clock: _Clock | None = None,
+    sole_candidate: float | None = SOLE_CANDIDATE_FLOOR, clock: LapClock | None = None,
 ) -> PreparedLink:
     """:func:`link_records` on prepared records already in the DB API's database (physical
     table ``table``, the columns of :func:`.prepare.prepare_records`): every per-record step
@@ -319,7 +319,7 @@ def link_prepared(
     returned pairs to those of Splink's output columns (``gamma_*``: every level column).
     ``sole_candidate``: the floor of :func:`.cluster.join_sole_candidates` (None: off); it
     sees the pairs from ``review_threshold`` up, so it acts only when that is given."""
-    clock = clock or _Clock()
+    clock = clock or LapClock()
     if train is None:
         train = n_records >= MIN_RECORDS_TO_TRAIN
     settings = build_settings(unique_id=unique_id, retain_columns=keep)
@@ -371,7 +371,7 @@ def _exclusive(db_api: DatabaseAPI, table: str, unique_id: str,
 
 def _train(linker: Linker, db_api: DatabaseAPI, table: str, tf: dict[str, str], *,
            n_records: int, max_pairs_for_u: float | None, train_sample: int, seed: int,
-           clock: _Clock) -> dict[str, Any]:
+           clock: LapClock) -> dict[str, Any]:
     """u from random pairs of the whole table; m by EM, on a sample of name blocks when the
     table is large (EM never re-estimates u; λ stays the whole table's)."""
     if max_pairs_for_u is None:
@@ -408,7 +408,9 @@ def _train(linker: Linker, db_api: DatabaseAPI, table: str, tf: dict[str, str], 
     return model
 
 
-class _Clock:
+class LapClock:
+    """Seconds per named step (each lap ends a step and starts the next)."""
+
     def __init__(self) -> None:
         import time
 

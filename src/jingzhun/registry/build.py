@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import ibis
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -31,7 +30,7 @@ from jingzhun.engine.base import write_parquet_atomic
 from jingzhun.linkage.prepare import prepare_file
 from jingzhun.registry.conflicts import conflict_candidates, find_conflicts
 from jingzhun.registry.golden import golden_table, load_rules
-from jingzhun.registry.history import households_from, hukou_events, members_at, membership_intervals
+from jingzhun.registry.history import EVENT_COLUMNS, event_table, household_table, interval_table
 from jingzhun.registry.records import (
     PROFILE_FIELDS, evidence_table, person_departments, person_records, profile_key_expr,
     profiles, to_pandas,
@@ -114,7 +113,9 @@ def _build(ws: Any, engine: Any, out: Path, work: Path, files: dict[str, list[Pa
     n_prof = prepare_file(work / "profiles.parquet", work / "prepared.parquet",
                           unique_id="profile_key")
     progress("registry: link", 0.1)
-    pairs = link_to_parquet(engine, work, n_prof, train=train)
+    link_seconds: dict[str, float] = {}
+    pairs = link_to_parquet(engine, work, n_prof, train=train, seconds=link_seconds)
+    progress("registry: person map", 0.6)
     prof = engine.read_parquet(work / "profiles.parquet")
     prep = engine.read_parquet(work / "prepared.parquet")
     clusters = engine.read_parquet(work / "clusters.parquet")
@@ -124,7 +125,7 @@ def _build(ws: Any, engine: Any, out: Path, work: Path, files: dict[str, list[Pa
     progress("registry: record links", 0.7)
     n_links = write_record_links(engine, files, pmap, work, out / "record_links.parquet")
 
-    progress("registry: golden records", 0.8)
+    progress("registry: occurrences", 0.8)
     occ = records.group_by(["profile_key", "department"]).aggregate(
         last_period=records._period.max(), first_period=records._period.min(),
         n_records=records.count(),
@@ -133,26 +134,33 @@ def _build(ws: Any, engine: Any, out: Path, work: Path, files: dict[str, list[Pa
     occ = engine.read_parquet(work / "occ.parquet")
     occ = occ.join(pmap.select("profile_key", "person_id"), "profile_key").join(
         prof.select("profile_key", *PROFILE_FIELDS), "profile_key")
+    progress("registry: hukou events", 0.82)
     events = _hukou_events(engine, files.get("hukou", []), pmap)
-    deaths = events[events["change_type"] == "death"].groupby("person_id")["valid_month"].min()
-    persons_expr = golden_table(engine, occ, load_rules(rules_path), deaths)
+    engine.copy_parquet(events, out / "hukou_events.parquet")
+    events = engine.read_parquet(out / "hukou_events.parquet")
+    deaths = to_pandas(engine, events.filter(events.change_type == "death").group_by(
+        "person_id").aggregate(valid_month=events.valid_month.min()), ["person_id"])
+    progress("registry: golden records", 0.85)
+    persons_expr = golden_table(engine, occ, load_rules(rules_path),
+                                deaths.set_index("person_id")["valid_month"])
     engine.copy_parquet(persons_expr, out / "persons.parquet")
     n_persons = int(engine.read_parquet(out / "persons.parquet").count().execute())
-    _write(events, out / "hukou_events.parquet")
 
     progress("registry: households", 0.9)
-    intervals = membership_intervals(events)
-    _write(intervals, out / "household_members.parquet")
-    latest = str(events["recorded"].max()) if len(events) else None
-    households = _households(intervals, latest)
-    _write(households, out / "households.parquet")
-    del events, intervals
+    engine.copy_parquet(interval_table(events), out / "household_members.parquet")
+    intervals = engine.read_parquet(out / "household_members.parquet")
+    latest = events.recorded.max().execute()
+    latest = str(latest) if latest is not None and not pd.isna(latest) else "0000-00"
+    engine.copy_parquet(household_table(intervals, latest), out / "households.parquet")
+    n_households = int(engine.read_parquet(out / "households.parquet").count().execute())
 
+    progress("registry: conflicts", 0.93)
     evidence = evidence_table(engine, work)
     engine.copy_parquet(evidence, work / "evidence.parquet")
     evidence = engine.read_parquet(work / "evidence.parquet")
     conflicts = find_conflicts(conflict_candidates(engine, evidence))
     _write(conflicts, out / "conflicts.parquet")
+    progress("registry: review queue", 0.96)
     review = review_queue(*_review_inputs(engine, pairs, evidence))
     _write(review, out / "review_queue.parquet")
     progress("registry", 1.0)
@@ -161,11 +169,12 @@ def _build(ws: Any, engine: Any, out: Path, work: Path, files: dict[str, list[Pa
     ).to_pydict()
     return {
         "records": n_links, "profiles": n_prof, "persons": n_persons,
-        "households": len(households), "review_pairs": len(review),
+        "households": n_households, "review_pairs": len(review),
         "conflicts": {str(k): int(v) for k, v in conflicts["kind"].value_counts().sort_index().items()},
         "match_basis": {str(k): int(v) for k, v in
                         zip(basis_counts["match_basis"], basis_counts["n"], strict=True)},
         "trained": bool(train) if train is not None else n_prof >= 2000,
+        "link_seconds": link_seconds,
     }
 
 
@@ -204,12 +213,18 @@ def write_record_links(engine: Any, files: dict[str, list[Path]], pmap: ibis.Tab
     return rows
 
 
-def link_to_parquet(engine: Any, work: Path, n_prof: int, *, train: bool | None) -> pd.DataFrame:
+def link_to_parquet(engine: Any, work: Path, n_prof: int, *, train: bool | None,
+                    seconds: dict[str, float] | None = None) -> pd.DataFrame:
     """Link ``work/prepared.parquet`` in Splink's DuckDB (the engine's limits); clusters go to
     ``work/clusters.parquet`` (profile_key, cluster_id, match_basis, match_probability).
-    Returns the scored pairs from the review threshold up (:data:`PAIR_COLUMNS`)."""
+    Returns the scored pairs from the review threshold up (:data:`PAIR_COLUMNS`); the
+    seconds of each linkage step go into ``seconds``."""
     from jingzhun.linkage import tables
-    from jingzhun.linkage.link import link_prepared, splink_db_api
+    from jingzhun.linkage.link import LapClock, link_prepared, splink_db_api
+
+    clock = LapClock()
+    if seconds is not None:
+        clock.seconds = seconds
 
     db_api = splink_db_api(engine)
     try:
@@ -217,8 +232,9 @@ def link_to_parquet(engine: Any, work: Path, n_prof: int, *, train: bool | None)
                                f"'{_quoted(work / 'prepared.parquet')}')")
         res = link_prepared("__jz_prepared", db_api, n_records=n_prof, unique_id="profile_key",
                             threshold=LINK_THRESHOLD, review_threshold=REVIEW_THRESHOLD,
-                            train=train, pair_columns=PAIR_COLUMNS)
+                            train=train, pair_columns=PAIR_COLUMNS, clock=clock)
         tables.export_parquet(db_api, res.clusters, work / "clusters.parquet")
+        clock.lap("export_clusters")
         return res.pairs
     finally:
         tables.close(db_api)  # frees Splink's tables before the next steps
@@ -256,12 +272,13 @@ def _joined(frame: pd.DataFrame, key: str, value: str) -> pd.Series:
     return pairs.groupby(key, sort=False)[value].agg(",".join)
 
 
-def _hukou_events(engine: Any, paths: list[Path], pmap: ibis.Table) -> pd.DataFrame:
-    cols = ["person_id", "household_no", "relation_to_head", "county_code", "township_code",
-            "village_code", "change_type", "valid_month", "recorded", "_file", "_row"]
+def _hukou_events(engine: Any, paths: list[Path], pmap: ibis.Table) -> ibis.Table:
+    """The household registry's records as events (:func:`.history.event_table`), each with
+    its person."""
     if not paths:
-        return pd.DataFrame(columns=cols)
-
+        empty = pd.DataFrame({c: pd.Series(dtype="int64" if c == "_row" else "string")
+                              for c in EVENT_COLUMNS})
+        return ibis.memtable(empty)
     t = engine.read_parquet(paths)
     sel = {f: (t[f].cast("string") if f in t.columns else ibis.null("string")) for f in PROFILE_FIELDS}
     sel.update({f: t[f].cast("string") for f in HUKOU_EXTRA})
@@ -272,19 +289,7 @@ def _hukou_events(engine: Any, paths: list[Path], pmap: ibis.Table) -> pd.DataFr
     t = t.left_join(persons, t.profile_key == persons.key_).select(
         "person_id", "household_no", "relation_to_head", "county_code", "township_code",
         "village_code", "change_type", "change_date", "death_date", "_period", "_file", "_row")
-    return hukou_events(to_pandas(engine, t, ["_file", "_row"]))
-
-
-def _households(intervals: pd.DataFrame, latest: str | None) -> pd.DataFrame:
-    if intervals.empty or latest is None:
-        return households_from(intervals.iloc[0:0])
-    ever = intervals.groupby("household_no").agg(
-        first_month=("valid_from", "min"), members_ever=("person_id", "nunique"),
-    ).reset_index()
-    now = households_from(members_at(intervals, latest)).assign(as_of=latest)
-    out = ever.merge(now, on="household_no", how="left")
-    out["size"] = out["size"].fillna(0).astype(np.int64)
-    return out.sort_values("household_no", ignore_index=True)
+    return event_table(t)
 
 
 REVIEW_SIDE = ("name", "sex", "dob", "id_number", "village_code", "address", "departments",

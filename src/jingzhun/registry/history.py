@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import ibis
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -130,3 +131,59 @@ def as_of(ws: Workspace, month: str, known_at: str | None = None) -> Snapshot:
     seen = seen.merge(members[["person_id", "household_no", "relation_to_head"]]
                       .drop_duplicates("person_id"), on="person_id", how="left")
     return Snapshot(month, known_at, seen.reset_index(drop=True), members, households_from(members))
+
+
+# --- the same, as table expressions of the engine (the registry stage: no table in pandas) ---
+
+def event_table(records: ibis.Table) -> ibis.Table:
+    """:func:`hukou_events` as an Ibis expression (same columns, same order)."""
+    month = records.change_date.cast("string").substr(0, 7)
+    death = records.death_date.cast("string").substr(0, 7)
+    valid = ibis.cases((records.change_type == "death", death.fill_null(month)), else_=month)
+    out = records.mutate(valid_month=valid.fill_null(records._period), recorded=records._period)
+    return out.select(*EVENT_COLUMNS).order_by(["person_id", "valid_month", "recorded", "_file", "_row"])
+
+
+INTERVAL_COLUMNS = ("person_id", "household_no", "relation_to_head", "county_code",
+                    "township_code", "village_code", "valid_from", "valid_to", "recorded",
+                    "change_type")
+
+
+def interval_table(events: ibis.Table) -> ibis.Table:
+    """:func:`membership_intervals` (all events known) as an Ibis expression."""
+    order = ibis.cases((events.change_type == "stock", 0), (events.change_type == "death", 2),
+                       else_=1)
+    ev = events.mutate(_o=order)
+    keys = [ev.valid_month, ev._o, ev.recorded, ev._file, ev._row]
+    ev = ev.mutate(valid_from=ev.valid_month, valid_to=ev.valid_month.lead().over(
+        ibis.window(group_by=ev.person_id, order_by=keys)))
+    opened = ev.filter(ev.change_type.isnull() | (ev.change_type != "death"),
+                       ev.valid_to.isnull() | (ev.valid_to > ev.valid_from))
+    return opened.order_by(["person_id", "valid_month", "_o", "recorded", "_file", "_row"]).select(
+        *INTERVAL_COLUMNS)
+
+
+def household_table(intervals: ibis.Table, latest: str) -> ibis.Table:
+    """Every household ever registered (first month, members ever) with its state at the end
+    of ``latest`` (size, head, area codes; ``as_of``), as an Ibis expression."""
+    ever = intervals.group_by("household_no").aggregate(
+        first_month=intervals.valid_from.min(), members_ever=intervals.person_id.nunique())
+    now = intervals.filter(intervals.valid_from <= latest,
+                           intervals.valid_to.isnull() | (intervals.valid_to > latest))
+    now = now.mutate(_h=(now.relation_to_head != "head").fill_null(True))
+    ranked = now.mutate(_rn=ibis.row_number().over(
+        ibis.window(group_by=now.household_no, order_by=[now._h, now.person_id])),
+        size=now.count().over(ibis.window(group_by=now.household_no)))
+    first = ranked.filter(ranked._rn == 0)
+    state = first.select(
+        hh_=first.household_no,
+        head_person_id=ibis.cases((~first._h, first.person_id), else_=ibis.null("string")),
+        county_code=first.county_code, township_code=first.township_code,
+        village_code=first.village_code, size=first.size.cast("int64"),
+        as_of=ibis.literal(latest))
+    out = ever.left_join(state, ever.household_no == state.hh_)
+    return out.select(
+        "household_no", "first_month", out.members_ever.cast("int64").name("members_ever"),
+        "head_person_id", "county_code", "township_code", "village_code",
+        out.size.fill_null(0).cast("int64").name("size"), "as_of",
+    ).order_by("household_no")
