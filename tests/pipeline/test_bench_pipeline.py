@@ -41,3 +41,9 @@ def test_bench_pipeline_prints_stages_total_scan_floor_and_memory(tmp_path):
             "review queue"} <= set(steps)
     assert sum(s["seconds"] for s in steps.values()) <= out["stages"]["registry"]["seconds"] + 0.1
     assert out["stages"]["registry"]["summary"]["link_seconds"]["predict"] > 0
+    # and every step and stage said so on stderr as it ended (a long run shows its progress)
+    said = [json.loads(line) for line in r.stderr.splitlines() if line.startswith('{"at"')]
+    stages_said = {x["done"]: x for x in said if ": " not in x["done"]}
+    assert set(stages_said) == set(STAGES)
+    assert stages_said["registry"]["seconds"] == out["stages"]["registry"]["seconds"]
+    assert "registry: link" in {x["done"] for x in said}

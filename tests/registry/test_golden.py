@@ -79,10 +79,15 @@ def test_bad_rule_files_are_explained(tmp_path, text, message):
         load_rules(path)
 
 
-def test_golden_sql_equals_golden_records(tmp_path):
+@pytest.mark.parametrize("deaths", [{}, {"P1": "2019-05"}], ids=["no-death-yet", "one-death"])
+def test_golden_sql_equals_golden_records(engine, tmp_path, deaths):
     """The SQL form the registry runs (one window query per rule) picks what the pandas
-    reference picks, with the same provenance."""
-    from jingzhun.engine.duckdb import DuckDBEngine
+    reference picks, with the same provenance, on every engine; ``death_month`` is text even
+    before anyone has died (a one-month workspace)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from jingzhun.engine.base import write_parquet_atomic
     from jingzhun.registry.golden import golden_table
 
     occ = pd.DataFrame(OCC, columns=["person_id", "department", "last_period", "n_records",
@@ -90,13 +95,16 @@ def test_golden_sql_equals_golden_records(tmp_path):
     occ = occ.assign(profile_key=[f"k{i}" for i in range(len(occ))],
                      first_period=occ["last_period"])
     expected = golden_records(occ, RULES).sort_values("person_id", ignore_index=True)
-    occ.to_parquet(tmp_path / "occ.parquet")
-    with DuckDBEngine() as engine:
-        table = engine.read_parquet(tmp_path / "occ.parquet")
-        got = engine.to_arrow(golden_table(engine, table, RULES, pd.Series(dtype=str))).to_pandas()
-    got = got.sort_values("person_id", ignore_index=True)
+    write_parquet_atomic(pa.Table.from_pandas(occ, preserve_index=False), tmp_path / "occ.parquet")
+    table = engine.read_parquet(tmp_path / "occ.parquet")
+    persons = golden_table(engine, table, RULES, pd.Series(deaths, dtype=str))
+    engine.copy_parquet(persons, tmp_path / "persons.parquet")
+    written = pq.read_table(tmp_path / "persons.parquet")
+    assert written.schema.field("death_month").type == pa.string()
+    got = written.to_pandas().sort_values("person_id", ignore_index=True)
     for col in expected.columns:
         assert got[col].tolist() == expected[col].where(expected[col].notna(), None).tolist(), col
     assert got["departments"].tolist() == [
         "health,hukou,medical_insurance,roll", "health,payments", "hrss,hukou"]
     assert got["n_records"].tolist() == [8, 4, 2]
+    assert got["death_month"].tolist() == [deaths.get(p) for p in got["person_id"]]

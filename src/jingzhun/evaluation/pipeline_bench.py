@@ -7,6 +7,8 @@ JVM is a child of the driver), so a stage's peak includes the engine's own memor
 
 from __future__ import annotations
 
+import json
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -96,7 +98,16 @@ class StepClock:
             step = self._label.split(": ", 1)[1]
             self.steps[step] = {"seconds": round(time.perf_counter() - self._t0, 2),
                                 "peak_rss_mb": round(self.mem._step_peak, 1)}
+            log(f"{self._label}", self.steps[step])
         self._label = None
+
+
+def log(what: str, figures: dict[str, Any]) -> None:
+    """One line on stderr as each step or stage ends: a long run (scale 1.0 takes over an
+    hour) shows where it is, and a run stopped early still leaves its figures."""
+    line = {"at": time.strftime("%H:%M:%S"), "done": what,
+            **{k: v for k, v in figures.items() if k in ("seconds", "peak_rss_mb", "rows")}}
+    print(json.dumps(line), file=sys.stderr, flush=True)
 
 
 def zone_rows(root: Path, zones: tuple[str, ...]) -> int:
@@ -175,6 +186,7 @@ def bench_pipeline(workspace: Path, *, engine: str) -> dict[str, Any]:
                                                        if not z.startswith("reports")))
                 out["summary"] = summary["stages"].get(stage.name, {})
                 stages[stage.name] = out
+                log(stage.name, out)
             total = time.perf_counter() - t0
             floor: dict[str, Any] = {}
             with mem.window(floor):

@@ -170,7 +170,10 @@ def golden_table(engine: Any, occurrences: Any, rules: list[FieldRule],
 
     inner = str(ibis.to_sql(occurrences, dialect="duckdb"))
     persons = engine.sql(golden_sql(rules, set(occurrences.columns), "occ", inner))
+    # typed: with no death yet (a one-month workspace) the columns would be of the null type,
+    # which Spark cannot write to Parquet and DuckDB writes as integers
     dead = ibis.memtable(pd.DataFrame({"pid_": deaths.index.astype(str),
-                                       "death_month": deaths.astype(str).to_numpy()}))
+                                       "death_month": deaths.astype(str).to_numpy()}),
+                         schema={"pid_": "string", "death_month": "string"})
     # the join keeps no order on a distributed engine: sort again
     return persons.left_join(dead, persons.person_id == dead.pid_).drop("pid_").order_by("person_id")

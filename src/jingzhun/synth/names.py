@@ -103,27 +103,29 @@ def surname_table(ethnicity: str) -> tuple[np.ndarray, np.ndarray]:
 
 def sample_surnames(rng: np.random.Generator, eth_idx: np.ndarray,
                     ethnicities: list[str]) -> np.ndarray:
-    """One surname per row of ``eth_idx`` (index into ``ethnicities``); object array."""
-    out = np.empty(len(eth_idx), dtype=object)
+    """One surname per row of ``eth_idx`` (index into ``ethnicities``); a fixed-width
+    unicode array (4 bytes a character, not a Python object a name: 38 million at scale 1)."""
+    tables = [surname_table(eth) for eth in ethnicities]
+    width = max((len(str(s)) for names, _ in tables for s in names), default=1)
+    out = np.full(len(eth_idx), "", dtype=f"<U{width}")
     u = rng.random(len(eth_idx))
-    for k, eth in enumerate(ethnicities):
+    for k, (names, p) in enumerate(tables):
         sel = np.flatnonzero(eth_idx == k)
         if sel.size == 0:
             continue
-        names, p = surname_table(eth)
         idx = np.searchsorted(np.cumsum(p), u[sel], side="right").clip(0, len(names) - 1)
-        out[sel] = names[idx]
+        out[sel] = np.asarray(names, dtype=str)[idx]
     return out
 
 
 def _chars(s: str) -> np.ndarray:
-    return np.array(sorted(set(s)), dtype=object)
+    return np.array(sorted(set(s)), dtype="<U1")
 
 
 def sample_given(rng: np.random.Generator, male: np.ndarray, born_year: np.ndarray,
                  minority: np.ndarray, gen_char: np.ndarray | None = None) -> np.ndarray:
-    """Given names of 1–2 characters; ``gen_char`` (object, '' = none) forces the first
-    character (字辈 generation names shared by siblings)."""
+    """Given names of 1–2 characters (a fixed-width unicode array); ``gen_char`` ('' = none)
+    forces the first character (字辈 generation names shared by siblings)."""
     n = len(male)
     pools = {
         (True, True, False): _chars(GIVEN_OLD_M), (False, True, False): _chars(GIVEN_OLD_F),
@@ -134,8 +136,8 @@ def sample_given(rng: np.random.Generator, male: np.ndarray, born_year: np.ndarr
         (False, False, True): _chars(GIVEN_NEW_F + GIVEN_MINORITY_F[:6]),
     }
     old = born_year < 1980
-    c1 = np.empty(n, dtype=object)
-    c2 = np.empty(n, dtype=object)
+    c1 = np.full(n, "", dtype="<U1")
+    c2 = np.full(n, "", dtype="<U1")
     two = rng.random(n) < np.where(old, 0.6, 0.8)
     u1, u2 = rng.random(n), rng.random(n)
     for (m, o, mi), pool in pools.items():

@@ -178,7 +178,7 @@ def build_population(cfg: SynthConfig, div: pd.DataFrame,
     lineage = np.isin(role, [0, 2, 4, 5]) | ((role == 3) & male)
     surname = np.where(lineage, sur_hh[hh_of], own_sur)
     gen_hh = sample_given(rng, np.ones(H, bool), np.full(H, 1990), eth_hh != 0)
-    gen_hh = np.array([g[0] for g in gen_hh.tolist()], dtype=object)  # first char only
+    gen_hh = gen_hh.astype("<U1")  # the first character only
     share_gen = (rng.random(H) < 0.45)[hh_of] & (role == 2)
     gen = np.where(share_gen, gen_hh[hh_of], "")
     given = sample_given(rng, male, birth_year, minority, gen)
@@ -303,7 +303,7 @@ def build_population(cfg: SynthConfig, div: pd.DataFrame,
     persons = Frame(
         person_id=np.arange(P, dtype=np.int64), household=hh_of.astype(np.int64),
         relation=rel.astype(np.int8), male=male, birth=birth, ethnicity=eth.astype(np.int8),
-        name=name.astype(object), surname=surname.astype(object), education=edu, stage=stage,
+        name=name, surname=surname, education=edu, stage=stage,
         health=health,
         disability=disab, disability_kind=dis_kind, labour=labour, migrant=migrant,
         local_work=local_work, payroll=payroll_kind, cadre=cadre,
