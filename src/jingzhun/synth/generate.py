@@ -42,9 +42,30 @@ Progress = Callable[[str, float], None]
 RELEASE_AFTER = {"medical_insurance": ("claims",)}
 
 
+def release_memory() -> None:
+    """Give the memory freed by the last phase back to the system (glibc keeps freed small
+    blocks in its heap; between phases most of them are garbage)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
+def _phases(progress: Progress | None) -> Progress:
+    """``progress`` that also releases memory at the start of each phase."""
+    def say(label: str, frac: float) -> None:
+        if frac == 0.0 or label.startswith("department "):
+            release_memory()
+        if progress is not None:
+            progress(label, frac)
+    return say
+
+
 def build_world(cfg: SynthConfig, progress: Progress | None = None) -> World:
     """Areas, population, welfare, roll and the simulated months (no files written)."""
-    say = progress or (lambda label, frac: None)
+    say = _phases(progress)
     say("geography", 0.0)
     div, towns, villages = build_areas(cfg)
     say("population", 0.0)
@@ -59,8 +80,11 @@ def build_world(cfg: SynthConfig, progress: Progress | None = None) -> World:
     plan_purchases(cfg, hh, p)
     say("simulate months", 0.0)
     hist = simulate(cfg, hh, p, villages, progress=progress)
+    say("identifiers", 0.0)
     assign_identifiers(cfg, hh, p, div, villages, towns)
+    say("household months", 0.0)
     hm = household_months(cfg, hist)
+    say("world", 0.0)
     w = World(cfg=cfg, div=div, towns=towns, villages=villages, hh=hh, p=p, hist=hist, hm=hm,
               roll_errors=roll_errors, over_county=over, info=dict(info))
     w.text("name")  # names live on as one arrow array (memory)
@@ -89,7 +113,7 @@ def generate(cfg: SynthConfig, out: Path, progress: Progress | None = None) -> d
     """
     t0 = time.perf_counter()
     out = Path(out)
-    say = progress or (lambda label, frac: None)
+    say = _phases(progress)
     _prepare(out)
     w = build_world(cfg, progress)
     dep_dir = out / "departments"
