@@ -47,3 +47,24 @@ def test_bench_pipeline_prints_stages_total_scan_floor_and_memory(tmp_path):
     assert set(stages_said) == set(STAGES)
     assert stages_said["registry"]["seconds"] == out["stages"]["registry"]["seconds"]
     assert "registry: link" in {x["done"] for x in said}
+
+
+def test_bench_pipeline_only_times_the_stages_asked_for(tmp_path):
+    """``--only quality`` re-times one stage on the workspace a full run left in ``--keep``."""
+    def bench(*extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "jingzhun", "bench", "pipeline", "--scale", "0.0001",
+             "--engine", "duckdb", "--seed", "4", "--keep", str(tmp_path), "--json", *extra],
+            capture_output=True, text=True, timeout=600, env={**os.environ},
+        )
+    r = bench("--only", "quality")
+    assert r.returncode != 0 and "earlier run" in r.stderr  # no workspace yet
+    full = bench()
+    assert full.returncode == 0, full.stderr[-2000:]
+    r = bench("--only", "quality")
+    assert r.returncode == 0, r.stderr[-2000:]
+    out = json.loads(r.stdout)
+    assert set(out["stages"]) == {"quality"} and out["only"] == ["quality"]
+    assert out["stages"]["quality"]["summary"] == json.loads(full.stdout)["stages"]["quality"]["summary"]
+    assert 0 < out["stages"]["quality"]["seconds"] <= out["total_seconds"]
+    assert out["scan_floor"]["validated"]["rows"] > 1000

@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 from jingzhun.normalise.idcard import check_chars_array, digits_matrix, is_valid
 from jingzhun.synth import SynthConfig, generate
 from jingzhun.synth.extract import fmt_date, fmt_yuan
-from jingzhun.synth.idnumbers import fake_ids, make_ids
+from jingzhun.synth.idnumbers import fake_ids, make_ids, spread_overflow
 from jingzhun.synth.params import poverty_line_fen, start_incidence
 from jingzhun.synth.rng import substream
 from jingzhun.synth.writers import write_csv, write_xlsx
@@ -36,6 +36,28 @@ def test_ids_are_unique_valid_and_carry_sex_and_birth() -> None:
     assert ((seq_digit % 2 == 1) == male).all()
     ymd = np.char.replace(np.datetime_as_string(birth).astype("S10"), b"-", b"")
     assert (ids.view("S1").reshape(-1, 18)[:, 6:14].copy().view("S8").ravel() == ymd).all()
+
+
+def test_a_full_day_spills_into_the_next_area_code() -> None:
+    """1,200 women born on one day in one county (a heaped birth date at scale 1.0): 499 keep
+    the code, the rest move to the next codes in code order, 499 at most each; all get
+    distinct valid IDs. More than every code can number is an error, not a duplicate ID."""
+    rng = np.random.default_rng(7)
+    area = np.array([b"520102"] * 1200 + [b"520103"] * 280 + [b"520111"] * 10, "S6")
+    birth = np.full(area.size, np.datetime64("1950-01-01"))
+    male = np.zeros(area.size, bool)
+    male[-10:] = True  # the men of 520111 are another group: untouched
+    spread = spread_overflow(area, birth, male)
+    codes, counts = np.unique(spread[~male], return_counts=True)
+    assert dict(zip(codes.tolist(), counts.tolist(), strict=True)) == {
+        b"520102": 499, b"520103": 499, b"520111": 482}
+    assert (spread[male] == b"520111").all()
+    ids = make_ids(rng, spread, birth, male)
+    assert len(set(ids.tolist())) == area.size
+    small = area[:499]
+    assert spread_overflow(small, birth[:499], male[:499]) is small  # nothing to move
+    with pytest.raises(ValueError, match="every area code"):
+        spread_overflow(np.array([b"520102"] * 999, "S6"), birth[:999], male[:999] & False)
 
 
 def test_fake_ids_belong_to_nobody() -> None:

@@ -160,9 +160,10 @@ def scan_validated(ws: Any) -> dict[str, Any]:
     return {"seconds": round(time.perf_counter() - t0, 2), "rows": rows}
 
 
-def bench_pipeline(workspace: Path, *, engine: str) -> dict[str, Any]:
+def bench_pipeline(workspace: Path, *, engine: str, only: list[str] | None = None) -> dict[str, Any]:
     """Run every stage of the pipeline on a landed ``workspace`` (validate re-done from the
-    raw zone), each timed with its peak memory and output rows; then the scan floor."""
+    raw zone), each timed with its peak memory and output rows; then the scan floor.
+    ``only``: just these stages (their inputs from an earlier run in the workspace)."""
     from jingzhun.pipeline import run_pipeline
     from jingzhun.pipeline.stages import STAGES
     from jingzhun.settings import Settings
@@ -173,7 +174,12 @@ def bench_pipeline(workspace: Path, *, engine: str) -> dict[str, Any]:
     try:
         with MemorySampler() as mem:
             t0 = time.perf_counter()
+            unknown = set(only or ()) - {s.name for s in STAGES}
+            if unknown:
+                raise ValueError(f"no stage {sorted(unknown)}; stages: {[s.name for s in STAGES]}")
             for stage in STAGES:
+                if only and stage.name not in only:
+                    continue
                 out: dict[str, Any] = {}
                 clock = StepClock(mem)
                 with mem.window(out):
@@ -193,7 +199,8 @@ def bench_pipeline(workspace: Path, *, engine: str) -> dict[str, Any]:
                 floor["raw"] = scan_raw(ws)
                 floor["validated"] = scan_validated(ws)
             return {
-                "engine": engine, "stages": stages, "total_seconds": round(total, 2),
+                "engine": engine, "stages": stages, "only": sorted(only) if only else None,
+                "total_seconds": round(total, 2),
                 "scan_floor_seconds": round(floor["raw"]["seconds"] + floor["validated"]["seconds"], 2),
                 "scan_floor": floor, "peak_rss_mb": round(mem.peak_mb, 1),
                 "cpu_count": psutil.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),

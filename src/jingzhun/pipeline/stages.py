@@ -128,9 +128,10 @@ def quality_stage(ctx: StageContext) -> dict[str, Any]:
         {"file": rel, "error": e["error"]}
         for rel, e in sorted(manifest["files"].items()) if e.get("status") == "error"
     ]
-    accepted = {d: ws.engine.read_parquet(p) for d, p in department_files(ws, "validated").items()}
-    quarantined = {d: ws.engine.read_parquet(p) for d, p in department_files(ws, "quarantine").items()}
-    report = quality_report(summaries, accepted, quarantined)
+    # the report reads the zones' Parquet files where they lie (its own DuckDB, streaming): on
+    # Spark, bringing a department's table to the driver exceeded spark.driver.maxResultSize
+    report = quality_report(summaries, department_files(ws, "validated"),
+                            department_files(ws, "quarantine"))
     report["unreadable_files"] = errors
     write_json_atomic(ws.zone("reports") / "quality" / "quality.json", report)
     return {"departments": len(report.get("departments", {})), "unreadable_files": len(errors)}

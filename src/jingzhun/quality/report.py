@@ -8,6 +8,7 @@ readers, DuckDB relations or Ibis tables), so it runs on millions of rows.
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -61,6 +62,14 @@ def _register(con: duckdb.DuckDBPyConnection, name: str, data: Any) -> bool:
     """Make ``data`` queryable as ``name``. Returns False when there is nothing to query."""
     if data is None:
         return False
+    if isinstance(data, (str, Path)) or (isinstance(data, (list, tuple)) and data
+                                         and all(isinstance(x, (str, Path)) for x in data)):
+        # Parquet files: read where they lie, nothing copied or collected through an engine
+        paths = [data] if isinstance(data, (str, Path)) else list(data)
+        files = ", ".join("'" + str(x).replace("'", "''") + "'" for x in paths)
+        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet([{files}], '
+                    "union_by_name = true)")
+        return True
     if isinstance(data, duckdb.DuckDBPyRelation):
         data = data.to_arrow_reader()
     elif hasattr(data, "to_pyarrow_batches"):  # ibis table
@@ -106,7 +115,9 @@ def quality_report(
 
     ``summaries``: file summaries from ingestion (``{"file", "error"}`` entries included);
     ``accepted`` and ``quarantine``: per department, the validated rows and the quarantined
-    rows (Arrow table, record-batch reader, DuckDB relation or Ibis table). ``contracts``
+    rows (Parquet paths — read in place, what the pipeline passes, so no engine collects a
+    table to the driver — or an Arrow table, record-batch reader, DuckDB relation or Ibis
+    table). ``contracts``
     (default: the package's contracts) gives row kinds, event dates and names.
 
     Returns ``{"departments": {dept: {...}}, "totals": {...}, "unreadable_files": [...]}``.

@@ -82,6 +82,44 @@ def check_bytes(ascii17: np.ndarray) -> np.ndarray:
     return _CHECK_BYTES[acc % 11]
 
 
+#: People of one sex born on one day that one area code can number (sequence codes 000–999,
+#: odd for men, even for women).
+SEQ_CAPACITY = 499
+
+
+def spread_overflow(area: np.ndarray, birth: np.ndarray, male: np.ndarray) -> np.ndarray:
+    """Area codes such that no (area, birth date, sex) holds more than :data:`SEQ_CAPACITY`
+    people: the excess of a full group is registered under the next area code in code order
+    (usually a neighbouring county of the same prefecture), repeatedly if that one fills too.
+    Only a province of millions reaches the limit (scale 1.0: a large county's heaped birth
+    dates); below it ``area`` is returned unchanged and no random number is drawn.
+
+    >>> a = np.array([b"520102"] * 3 + [b"520103"], "S6")
+    >>> b = np.array(["1950-01-01"] * 4, "datetime64[D]")
+    >>> import jingzhun.synth.idnumbers as m
+    >>> cap, m.SEQ_CAPACITY = m.SEQ_CAPACITY, 2
+    >>> spread_overflow(a, b, np.zeros(4, bool)).tolist()
+    [b'520102', b'520102', b'520103', b'520103']
+    >>> m.SEQ_CAPACITY = cap
+    """
+    codes = np.unique(area)
+    day = np.asarray(birth, "datetime64[D]").astype(np.int64)
+    sex = np.asarray(male, bool).astype(np.int64)
+    out = area
+    for _ in range(len(codes)):
+        key = (area_int(out) * 120_000 + (day - day.min())) * 2 + sex
+        order = np.argsort(key, kind="stable")
+        ks = key[order]
+        gid = np.cumsum(np.r_[True, ks[1:] != ks[:-1]]) - 1
+        over = order[group_rank(gid) >= SEQ_CAPACITY]
+        if over.size == 0:
+            return out
+        if out is area:
+            out = area.copy()
+        out[over] = codes[(np.searchsorted(codes, out[over]) + 1) % len(codes)]
+    raise ValueError("more people born on one day than every area code can number")
+
+
 def make_ids(rng: np.random.Generator, area: np.ndarray, birth: np.ndarray,
              male: np.ndarray) -> np.ndarray:
     """Unique 18-character IDs (dtype S18).
@@ -100,8 +138,9 @@ def make_ids(rng: np.random.Generator, area: np.ndarray, birth: np.ndarray,
     gid = np.cumsum(grp) - 1
     rank = group_rank(gid)
     size = np.bincount(gid)
-    if size.max() > 499:
-        raise ValueError("more than 499 people of one sex born on one day in one county")
+    if size.max() > SEQ_CAPACITY:
+        raise ValueError(f"more than {SEQ_CAPACITY} people of one sex born on one day in one "
+                         "area code (spread_overflow first)")
     offset = (rng.random(len(size)) * (500 - size)).astype(np.int64)
     seq_sorted = 2 * (offset[gid] + rank) + km.astype(np.int64)  # odd = male
     seq = np.empty(n, np.int64)

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from jingzhun.synth.extract import concat, ids_text, s, zpad
 from jingzhun.synth.frame import Frame, group_rank
-from jingzhun.synth.idnumbers import birth_area_codes, make_ids
+from jingzhun.synth.idnumbers import birth_area_codes, make_ids, spread_overflow
 from jingzhun.synth.rng import substream
 
 
@@ -148,7 +148,7 @@ def assign_identifiers(cfg: SynthConfig, w_hh: Frame, p: Frame, div: pd.DataFram
     nb = np.array(neighbour_county_codes())
     out_prov = (p["relation"] == 1) & (rng.random(P) < 0.03)
     cur = np.where(out_prov, nb[rng.integers(0, len(nb), P)], cur)
-    area = birth_area_codes(cur.astype("S6"), p["birth"])
+    area = spread_overflow(birth_area_codes(cur.astype("S6"), p["birth"]), p["birth"], p["male"])
     p["birth_area"] = area
     p["id18"] = make_ids(rng, area, p["birth"], p["male"])
     # phones for people 16+ (some shared in the household), bank accounts for adults
