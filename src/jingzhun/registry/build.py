@@ -20,7 +20,7 @@ import os
 import shutil
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import pandas as pd
@@ -36,6 +36,9 @@ from jingzhun.registry.records import (
     profiles, to_pandas,
 )
 from jingzhun.registry.resolve import LINK_THRESHOLD, REVIEW_THRESHOLD
+
+if TYPE_CHECKING:
+    from jingzhun.linkage.link import LapClock
 
 ID_EXACT, PROBABILISTIC, IDENTICAL, UNLINKED = "id_exact", "probabilistic", "identical_values", "unlinked"
 HUKOU_EXTRA = ("household_no", "relation_to_head", "change_type", "change_date", "death_date")
@@ -113,8 +116,10 @@ def _build(ws: Any, engine: Any, out: Path, work: Path, files: dict[str, list[Pa
     n_prof = prepare_file(work / "profiles.parquet", work / "prepared.parquet",
                           unique_id="profile_key")
     progress("registry: link", 0.1)
-    link_seconds: dict[str, float] = {}
-    pairs = link_to_parquet(engine, work, n_prof, train=train, seconds=link_seconds)
+    from jingzhun.linkage.link import LapClock  # Splink: imported when a registry is built
+
+    clock = LapClock()
+    pairs = link_to_parquet(engine, work, n_prof, train=train, clock=clock)
     progress("registry: person map", 0.6)
     prof = engine.read_parquet(work / "profiles.parquet")
     prep = engine.read_parquet(work / "prepared.parquet")
@@ -150,6 +155,7 @@ def _build(ws: Any, engine: Any, out: Path, work: Path, files: dict[str, list[Pa
     engine.copy_parquet(interval_table(events), out / "household_members.parquet")
     intervals = engine.read_parquet(out / "household_members.parquet")
     latest = events.recorded.max().execute()
+    # no event at all: no household lives "now" (every one is listed with size 0)
     latest = str(latest) if latest is not None and not pd.isna(latest) else "0000-00"
     engine.copy_parquet(household_table(intervals, latest), out / "households.parquet")
     n_households = int(engine.read_parquet(out / "households.parquet").count().execute())
@@ -174,7 +180,7 @@ def _build(ws: Any, engine: Any, out: Path, work: Path, files: dict[str, list[Pa
         "match_basis": {str(k): int(v) for k, v in
                         zip(basis_counts["match_basis"], basis_counts["n"], strict=True)},
         "trained": bool(train) if train is not None else n_prof >= 2000,
-        "link_seconds": link_seconds,
+        "link_seconds": clock.seconds,
     }
 
 
@@ -214,17 +220,15 @@ def write_record_links(engine: Any, files: dict[str, list[Path]], pmap: ibis.Tab
 
 
 def link_to_parquet(engine: Any, work: Path, n_prof: int, *, train: bool | None,
-                    seconds: dict[str, float] | None = None) -> pd.DataFrame:
+                    clock: LapClock | None = None) -> pd.DataFrame:
     """Link ``work/prepared.parquet`` in Splink's DuckDB (the engine's limits); clusters go to
     ``work/clusters.parquet`` (profile_key, cluster_id, match_basis, match_probability).
-    Returns the scored pairs from the review threshold up (:data:`PAIR_COLUMNS`); the
-    seconds of each linkage step go into ``seconds``."""
+    Returns the scored pairs from the review threshold up (:data:`PAIR_COLUMNS`); ``clock``
+    gets the seconds of each linkage step."""
     from jingzhun.linkage import tables
     from jingzhun.linkage.link import LapClock, link_prepared, splink_db_api
 
-    clock = LapClock()
-    if seconds is not None:
-        clock.seconds = seconds
+    clock = clock or LapClock()
 
     db_api = splink_db_api(engine)
     try:
@@ -264,12 +268,6 @@ def profile_basis_table(clusters: ibis.Table, prepared: ibis.Table, prof: ibis.T
         "profile_key", person_id=ibis.literal("P").concat(t.head_key.substr(0, 20)),
         match_basis=basis, match_probability=prob, n_records=t.n_records,
     )
-
-
-def _joined(frame: pd.DataFrame, key: str, value: str) -> pd.Series:
-    """Sorted distinct ``value`` per ``key``, comma-joined."""
-    pairs = frame[[key, value]].drop_duplicates().sort_values([key, value])
-    return pairs.groupby(key, sort=False)[value].agg(",".join)
 
 
 def _hukou_events(engine: Any, paths: list[Path], pmap: ibis.Table) -> ibis.Table:
