@@ -98,7 +98,7 @@ class StepClock:
             step = self._label.split(": ", 1)[1]
             self.steps[step] = {"seconds": round(time.perf_counter() - self._t0, 2),
                                 "peak_rss_mb": round(self.mem._step_peak, 1)}
-            log(f"{self._label}", self.steps[step])
+            log(self._label, self.steps[step])
         self._label = None
 
 
