@@ -27,6 +27,7 @@ class MemorySampler:
         self.interval = interval
         self.peak_mb = 0.0
         self._window_peak = 0.0
+        self._step_peak = 0.0  # the current StepClock step's
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -50,8 +51,6 @@ class MemorySampler:
         self.peak_mb = max(self.peak_mb, mb)
         self._window_peak = max(self._window_peak, mb)
         self._step_peak = max(self._step_peak, mb)
-
-    _step_peak = 0.0
 
     def __enter__(self) -> MemorySampler:
         self._thread.start()

@@ -87,6 +87,11 @@ def check_bytes(ascii17: np.ndarray) -> np.ndarray:
 SEQ_CAPACITY = 499
 
 
+def _day_key(area_i: np.ndarray, day: np.ndarray, male: np.ndarray) -> np.ndarray:
+    """One integer per (area code, birth day, sex): the groups sequence codes number."""
+    return (area_i * 120_000 + (day - day.min())) * 2 + np.asarray(male, bool).astype(np.int64)
+
+
 def spread_overflow(area: np.ndarray, birth: np.ndarray, male: np.ndarray) -> np.ndarray:
     """Area codes such that no (area, birth date, sex) holds more than :data:`SEQ_CAPACITY`
     people: the excess of a full group is registered under the next area code in code order
@@ -104,10 +109,9 @@ def spread_overflow(area: np.ndarray, birth: np.ndarray, male: np.ndarray) -> np
     """
     codes = np.unique(area)
     day = np.asarray(birth, "datetime64[D]").astype(np.int64)
-    sex = np.asarray(male, bool).astype(np.int64)
     out = area
     for _ in range(len(codes)):
-        key = (area_int(out) * 120_000 + (day - day.min())) * 2 + sex
+        key = _day_key(area_int(out), day, male)
         order = np.argsort(key, kind="stable")
         ks = key[order]
         gid = np.cumsum(np.r_[True, ks[1:] != ks[:-1]]) - 1
@@ -130,7 +134,7 @@ def make_ids(rng: np.random.Generator, area: np.ndarray, birth: np.ndarray,
     n = len(area)
     area_i = area_int(area)
     day = np.asarray(birth, "datetime64[D]").astype(np.int64)
-    key = (area_i * 120_000 + (day - day.min())) * 2 + male.astype(np.int64)
+    key = _day_key(area_i, day, male)
     perm = rng.permutation(n)
     order = perm[np.argsort(key[perm], kind="stable")]
     ka, kd, km = area_i[order], day[order], male[order]
