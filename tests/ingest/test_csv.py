@@ -25,10 +25,27 @@ def _write(tmp_path: Path, rel: str, data: bytes) -> Path:
     return p
 
 
+# Every test here also reads its file in batches of about this many bytes (as a province's
+# multi-gigabyte extracts are read) and checks that the result is the same.
+SMALL_BATCH = 48
+
+
 def _ingest(tmp_path, contracts, data: bytes, rel="people/people_202401.csv",
             dept="people", period="2024-01"):
     path = _write(tmp_path, rel, data)
-    return ingest_file(path, rel, contracts[dept], period)
+    try:
+        whole = ingest_file(path, rel, contracts[dept], period)
+    except IngestError as exc:
+        with pytest.raises(IngestError) as in_batches:
+            ingest_file(path, rel, contracts[dept], period, batch_bytes=SMALL_BATCH)
+        assert str(in_batches.value) == str(exc)
+        raise
+    batched = ingest_file(path, rel, contracts[dept], period, batch_bytes=SMALL_BATCH)
+    assert batched.summary == whole.summary
+    assert batched.accepted.equals(whole.accepted)
+    assert batched.quarantine.equals(whole.quarantine), (
+        batched.quarantine.to_pylist(), whole.quarantine.to_pylist())
+    return whole
 
 
 def test_clean_file_quoted_commas_newlines_and_bom(tmp_path, contracts):

@@ -156,6 +156,37 @@ class Engine(ABC):
         self.close()
 
 
+@contextmanager
+def parquet_sink(path: Path) -> Iterator[Callable[[pa.Table], None]]:
+    """Write a Parquet file a table at a time (all with the schema of the first); it appears
+    under ``path`` only when the block ends without an error."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    writer: pq.ParquetWriter | None = None
+
+    def write(table: pa.Table) -> None:
+        nonlocal writer
+        if writer is None:
+            writer = pq.ParquetWriter(tmp, table.schema, compression="zstd")
+        writer.write_table(table)
+
+    try:
+        yield write
+        if writer is None:
+            raise EngineError("nothing was written", where=str(path),
+                              fix="this is a bug in Jingzhun: write at least one table")
+        writer.close()
+        writer = None
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if writer is not None:
+            writer.close()
+        if tmp.exists():
+            tmp.unlink()
+
+
 def write_parquet_atomic(data: pa.Table, path: Path) -> None:
     """Write Parquet so that a crash never leaves a half-written file under ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)

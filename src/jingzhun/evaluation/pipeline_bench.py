@@ -123,7 +123,7 @@ def scan_raw(ws: Any) -> dict[str, Any]:
     """Read every landed input once with the readers of the validate stage (bytes → decoded →
     parsed columns; no contract checks): the floor under ``validate``."""
     from jingzhun.contracts import load_contracts, match_file
-    from jingzhun.ingest.readers import read_raw
+    from jingzhun.ingest.batches import RawBatches
 
     manifest = ws.read_state("manifest", {"files": {}})
     contracts = load_contracts()
@@ -134,12 +134,9 @@ def scan_raw(ws: Any) -> dict[str, Any]:
             contract, _ = match_file(rel, contracts)
         except Exception:  # noqa: BLE001 - files the pipeline cannot match are not read either
             continue
-        path = ws.root / entry["raw"]
-        data = path.read_bytes()
-        nbytes += len(data)
-        fs = contract.files
-        raw = read_raw(path, data, fs.format, delimiter=fs.delimiter, sheet=fs.sheet)
-        rows += raw.rows_in
+        raw_file = RawBatches(ws.root / entry["raw"], contract)  # large files in batches
+        nbytes += raw_file.size
+        rows += sum(raw.rows_in for raw in raw_file)
     return {"seconds": round(time.perf_counter() - t0, 2), "rows": rows, "mb": round(nbytes / 2**20, 1)}
 
 

@@ -9,9 +9,11 @@ from typing import Any
 from jingzhun.contracts.loader import load_contracts, match_file
 from jingzhun.contracts.model import Contract
 from jingzhun.errors import ContractError, IngestError
+from jingzhun.hashing import sha256_file
 from jingzhun.ingest.core import (
     QUARANTINE_SCHEMA,
     FileResult,
+    FileValidation,
     accepted_schema,
     ingest_file,
 )
@@ -20,6 +22,7 @@ from jingzhun.ingest.readers import RawTable, read_raw, sha256_bytes
 __all__ = [
     "QUARANTINE_SCHEMA",
     "FileResult",
+    "FileValidation",
     "RawTable",
     "accepted_schema",
     "ingest_file",
@@ -56,7 +59,7 @@ def ingest_files(
         try:
             contract, period = match_file(rel, contracts)
             if skip:
-                digest = sha256_bytes(path.read_bytes())
+                digest = sha256_file(path)
                 if digest in skip:
                     summaries.append({"file": rel, "skipped": "already ingested",
                                       "sha256": digest})

@@ -4,7 +4,8 @@ quarantined rows, summarise. Nothing is lost: ``rows_in == accepted + quarantine
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jingzhun.contracts.model import Contract
-from jingzhun.contracts.schema import compile_schema, duplicate_rows, run_schema
+from jingzhun.contracts.schema import compile_schema, run_schema
 from jingzhun.errors import IngestError, JingzhunError
+from jingzhun.ingest.batches import BATCH_BYTES, RawBatches
 from jingzhun.ingest.convert import ARROW_TYPES, convert_columns, list_column
+from jingzhun.ingest.duplicates import SeenRows, find_duplicates
 from jingzhun.ingest.jsonify import json_objects
 from jingzhun.ingest.messages import build_message
-from jingzhun.ingest.readers import BAD_BYTE_MARK, RawTable, read_raw, sha256_bytes
+from jingzhun.ingest.readers import BAD_BYTE_MARK, RawTable
 from jingzhun.normalise._arrow import to_bool_mask
 from jingzhun.normalise.text import fold_text
 
@@ -90,71 +93,157 @@ def match_columns(header: list[str], contract: Contract) -> tuple[dict[str, str]
     return mapping, extra
 
 
-def _find_duplicates(
-    contract: Contract, compare: dict[str, pa.Array], extra_json: pa.Array | None,
-    valid: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, dict[int, int]]:
-    """Among the ``valid`` rows: exact copies of an earlier row (``duplicate_row``) and, among
-    the rest, rows repeating an earlier row's ``unique`` key (``duplicate_key``; rows with an
-    empty key part are not compared). Also returns, per duplicate row, the first row's
-    position."""
-    n = len(valid)
-    dup_row = np.zeros(n, dtype=bool)
-    dup_key = np.zeros(n, dtype=bool)
-    first_of: dict[int, int] = {}
-    good_pos = np.flatnonzero(valid)
-    if len(good_pos) < 2:
-        return dup_row, dup_key, first_of
-    comp = dict(compare)
-    if extra_json is not None:
-        comp["_extra"] = extra_json
-    comp_tbl = pa.table(comp)
-    if len(good_pos) < n:
-        comp_tbl = comp_tbl.take(pa.array(good_pos))
-    cframe = comp_tbl.to_pandas(types_mapper=pd.ArrowDtype)
-    cframe.index = pd.RangeIndex(len(good_pos))
-    # The duplicate test narrows on the first column: put a selective one first.
-    lead = [f for f in [*contract.unique, *contract.id_fields] if f in comp]
-    all_cols = list(dict.fromkeys([*lead, *comp]))
-    d, d_first = duplicate_rows(cframe, all_cols)
-    if d.any():
-        first_of.update(zip(good_pos[d].tolist(), good_pos[d_first[d]].tolist(), strict=True))
-        dup_row[good_pos[d]] = True
-    if contract.unique:
-        key_cols = list(contract.unique)
-        keyed = ~d & cframe[key_cols].notna().all(axis=1).to_numpy()
-        kpos = good_pos[keyed]
-        kframe = cframe.loc[keyed, key_cols].reset_index(drop=True)
-        dk, dk_first = duplicate_rows(kframe, key_cols)
-        if dk.any():
-            first_of.update(zip(kpos[dk].tolist(), kpos[dk_first[dk]].tolist(), strict=True))
-            dup_key[kpos[dk]] = True
-    return dup_row, dup_key, first_of
-
-
-def ingest_file(path: Path, rel_path: str, contract: Contract, period: str | None) -> FileResult:
-    """Read and validate one source file against its contract.
+def ingest_file(path: Path, rel_path: str, contract: Contract, period: str | None, *,
+                batch_bytes: int = BATCH_BYTES) -> FileResult:
+    """Read and validate one source file against its contract (in memory; see
+    :class:`FileValidation` for the batches of a large file).
 
     Raises :class:`IngestError` when the file cannot be read at all; every readable record
     ends up either accepted (with warning flags) or quarantined (with reasons and a message).
     """
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(f"cannot read file: {exc.strerror or exc}", where=rel_path,
-                          fix="check that the file exists and is readable") from None
-    digest = sha256_bytes(data)
-    fs = contract.files
-    try:
-        raw = read_raw(path, data, fs.format, delimiter=fs.delimiter, sheet=fs.sheet)
-    except IngestError as exc:
-        raise IngestError(exc.what, where=rel_path, fix=exc.fix) from None
-    return _validate(raw, rel_path, contract, period, digest)
+    validation = FileValidation(path, rel_path, contract, period, batch_bytes=batch_bytes)
+    accepted, quarantine = [], []
+    for acc, q in validation:
+        accepted.append(acc)
+        quarantine.append(q)
+    return FileResult(_concat(accepted), _concat(quarantine), validation.summary)
+
+
+def _concat(tables: list[pa.Table]) -> pa.Table:
+    return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+
+
+class FileValidation:
+    """One file validated batch by batch: iterating gives (accepted, quarantined) tables in
+    record order; ``summary`` is set once they have all been read.
+
+    A CSV file larger than ``batch_bytes`` is read in batches (:class:`CsvBatches`, about
+    128 MiB of text each) with duplicates found across them (:class:`SeenRows`); any other
+    file is one batch. Both give the same rows, reasons, messages and summary.
+    """
+
+    def __init__(self, path: Path, rel_path: str, contract: Contract, period: str | None, *,
+                 batch_bytes: int = BATCH_BYTES) -> None:
+        self.path = Path(path)
+        self.rel_path = rel_path
+        self.contract = contract
+        self.period = period
+        self.batch_bytes = batch_bytes
+        self.summary: dict[str, Any] = {}
+
+    def __iter__(self) -> Iterator[tuple[pa.Table, pa.Table]]:
+        rel_path, contract = self.rel_path, self.contract
+        try:
+            raw_file = RawBatches(self.path, contract, batch_bytes=self.batch_bytes)
+        except IngestError as exc:
+            raise IngestError(exc.what, where=rel_path, fix=exc.fix) from None
+        digest, batches = raw_file.sha256, iter(raw_file)
+        batched = raw_file.reader is not None
+        seen = SeenRows() if batched else None
+        tally = _Tally()
+        first = True
+        while True:
+            try:
+                raw = next(batches, None)
+            except IngestError as exc:
+                raise IngestError(exc.what, where=rel_path, fix=exc.fix) from None
+            if raw is None:
+                if not first:
+                    break
+                raw = RawTable(pa.table({}), np.zeros(0, np.int64), [], raw_file.encoding)
+            first = False
+            part = _validate(raw, rel_path, contract, self.period, seen)
+            tally.add(raw, part)
+            yield part.accepted, part.quarantine
+        if raw_file.reader is not None:
+            tally.encoding, tally.notes = raw_file.reader.encoding, raw_file.reader.notes
+        self.summary = tally.summary(rel_path, contract, self.period, digest)
+
+
+@dataclass
+class _Part:
+    """What validating one batch produced."""
+
+    accepted: pa.Table
+    quarantine: pa.Table
+    warnings: dict[str, int]
+    header: list[str]
+    extra_cols: list[str]
+    missing: list[str]
+    missing_required: list[str]
+
+
+@dataclass
+class _Tally:
+    """The file's summary, added up over its batches."""
+
+    rows_in: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    warnings: dict[str, int] = field(default_factory=dict)
+    encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
+    ascii_only: bool = True
+    last: _Part | None = None
+
+    def add(self, raw: RawTable, part: _Part) -> None:
+        self.rows_in += raw.rows_in
+        self.accepted += part.accepted.num_rows
+        self.quarantined += part.quarantine.num_rows
+        for reason in part.quarantine.column("primary_reason").to_pylist():
+            self.reasons[reason] = self.reasons.get(reason, 0) + 1
+        for name, c in part.warnings.items():
+            self.warnings[name] = self.warnings.get(name, 0) + c
+        self.encoding = raw.encoding
+        self.notes = list(raw.notes)
+        self.ascii_only = self.ascii_only and _is_ascii_only(raw)
+        self.last = part
+
+    def summary(self, rel_path: str, contract: Contract, period: str | None,
+                digest: str) -> dict[str, Any]:
+        part = self.last
+        assert part is not None
+        notes = list(self.notes)
+        header = part.header
+        if part.missing_required and len(header) == 1:
+            for sep, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars"), (",", "commas")):
+                if sep != contract.files.delimiter and sep in header[0]:
+                    notes.append(f"the header looks separated by {label}, but the contract "
+                                 f"declares delimiter {contract.files.delimiter!r}")
+                    break
+        declared = contract.files.encoding
+        if contract.files.format == "csv" and self.encoding and self.rows_in > 0:
+            detected = self.encoding.replace("-sig", "")
+            if detected != declared and not self.ascii_only:
+                notes.append(f"file is {self.encoding}, contract declares {declared}")
+        summary: dict[str, Any] = {
+            "file": rel_path,
+            "department": contract.department,
+            "period": period,
+            "rows_in": self.rows_in,
+            "accepted": self.accepted,
+            "quarantined": self.quarantined,
+            "reasons": dict(sorted(self.reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "warnings": dict(sorted(self.warnings.items())),
+            "encoding": self.encoding,
+            "sha256": digest,
+            "extra_columns": part.extra_cols,
+            "missing_columns": part.missing,
+            "notes": notes,
+        }
+        if summary["rows_in"] != summary["accepted"] + summary["quarantined"]:
+            raise JingzhunError(
+                f"row accounting failed: rows_in {summary['rows_in']} != accepted "
+                f"{summary['accepted']} + quarantined {summary['quarantined']}",
+                where=rel_path, fix="this is a bug in Jingzhun ingestion; report it with the file",
+            )
+        return summary
 
 
 def _validate(raw: RawTable, rel_path: str, contract: Contract, period: str | None,
-              digest: str) -> FileResult:
+              seen: SeenRows | None) -> _Part:
+    """Validate one batch (``seen``: the earlier batches of the file, for duplicates)."""
     table = raw.table
     n = table.num_rows
     header = list(table.column_names)
@@ -202,7 +291,8 @@ def _validate(raw: RawTable, rel_path: str, contract: Contract, period: str | No
     bad |= encoding_bad
 
     # --- duplicates among otherwise valid rows --------------------------------------------
-    dup_row, dup_key, first_of = _find_duplicates(contract, conv.compare, extra_json, ~bad)
+    dup_row, dup_key, first_of = find_duplicates(contract, conv.compare, extra_json, ~bad,
+                                                 raw.records, seen)
     bad |= dup_row | dup_key
 
     # --- accepted ------------------------------------------------------------------------
@@ -243,43 +333,8 @@ def _validate(raw: RawTable, rel_path: str, contract: Contract, period: str | No
     quarantine = _quarantine_table(raw, rel_path, contract, period, mapping, q_pos,
                                    reason_entries_q, first_of, compiled.bounds)
 
-    reasons_count: dict[str, int] = {}
-    for reason in quarantine.column("primary_reason").to_pylist():
-        reasons_count[reason] = reasons_count.get(reason, 0) + 1
-    notes = list(raw.notes)
-    if missing_required and len(header) == 1:
-        for sep, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars"), (",", "commas")):
-            if sep != contract.files.delimiter and sep in header[0]:
-                notes.append(f"the header looks separated by {label}, but the contract "
-                             f"declares delimiter {contract.files.delimiter!r}")
-                break
-    declared = contract.files.encoding
-    if contract.files.format == "csv" and raw.encoding and n + len(raw.bad) > 0:
-        detected = raw.encoding.replace("-sig", "")
-        if detected != declared and not _is_ascii_only(raw):
-            notes.append(f"file is {raw.encoding}, contract declares {declared}")
-    summary: dict[str, Any] = {
-        "file": rel_path,
-        "department": contract.department,
-        "period": period,
-        "rows_in": raw.rows_in,
-        "accepted": accepted.num_rows,
-        "quarantined": quarantine.num_rows,
-        "reasons": dict(sorted(reasons_count.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "warnings": dict(sorted(warnings.items())),
-        "encoding": raw.encoding,
-        "sha256": digest,
-        "extra_columns": extra_cols,
-        "missing_columns": [c.field for c in missing],
-        "notes": notes,
-    }
-    if summary["rows_in"] != summary["accepted"] + summary["quarantined"]:
-        raise JingzhunError(
-            f"row accounting failed: rows_in {summary['rows_in']} != accepted "
-            f"{summary['accepted']} + quarantined {summary['quarantined']}",
-            where=rel_path, fix="this is a bug in Jingzhun ingestion; report it with the file",
-        )
-    return FileResult(accepted, quarantine, summary)
+    return _Part(accepted, quarantine, warnings, header, extra_cols,
+                 [c.field for c in missing], missing_required)
 
 
 def _quarantine_table(
@@ -319,7 +374,7 @@ def _quarantine_table(
         q_rows.append({
             "_row": row, "reasons": reasons, "primary_reason": reasons[0],
             "message": build_message(rel_path, row, reasons, contract, vals, bounds,
-                                     None if first is None else int(records[first])),
+                                     first),
             "raw": raw_q[i],
         })
     for b in raw.bad:

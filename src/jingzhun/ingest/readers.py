@@ -140,6 +140,17 @@ def decode_bytes(data: bytes) -> Decoded:
             return Decoded(body.decode("gb18030").encode("utf-8"), "gb18030")
         except UnicodeDecodeError:
             pass
+    utf8, bad_lines, other_lines = decode_lines(lines, primary)
+    return Decoded(utf8, encoding_name(primary, bom), bad_lines, other_lines)
+
+
+def encoding_name(primary: str, bom: bool) -> str:
+    return "utf-8-sig" if bom and primary == "utf-8" else primary
+
+
+def decode_lines(lines: list[bytes], primary: str) -> tuple[bytes, int, int]:
+    """Each line in ``primary``, else the other encoding, else marked (see
+    :func:`decode_bytes`): the UTF-8 text, the lines marked and the lines in the other one."""
     other = "gb18030" if primary == "utf-8" else "utf-8"
     out: list[str] = []
     bad_lines = other_lines = 0
@@ -157,8 +168,7 @@ def decode_bytes(data: bytes) -> Decoded:
             pass
         out.append(line.decode(primary, errors="jingzhun_mark"))
         bad_lines += 1
-    name = "utf-8-sig" if bom and primary == "utf-8" else primary
-    return Decoded("".join(out).encode("utf-8"), name, bad_lines, other_lines)
+    return "".join(out).encode("utf-8"), bad_lines, other_lines
 
 
 # --- CSV -----------------------------------------------------------------------------------
@@ -189,34 +199,12 @@ def _unique_names(names: list[str]) -> list[str]:
     return out
 
 
-def read_csv(path: Path, data: bytes, *, delimiter: str = ",") -> RawTable:
-    """Read CSV bytes as text columns (see module doc)."""
+def csv_options(names: list[str], delimiter: str, bad: list[BadRecord], *,
+                block_size: int) -> dict[str, Any]:
+    """pyarrow CSV options: every column as text, the header line skipped, and records that
+    cannot be split into fields appended to ``bad`` (their record number is pyarrow's
+    row number minus the header's)."""
     import pyarrow.csv as pcsv
-
-    if len(data) < 65536 and not data.strip(b"\r\n\t \xef\xbb\xbf"):
-        return RawTable(pa.table({}), np.zeros(0, np.int64), [], "utf-8" if not data else None)
-    dec = decode_bytes(data)
-    utf8, encoding = dec.data, dec.encoding
-    notes = []
-    if dec.other_lines:
-        other = "GB18030" if encoding.startswith("utf-8") else "UTF-8"
-        notes.append(f"{dec.other_lines} line(s) are not {encoding} and were read as {other}: "
-                     "check them for garbled text")
-    if dec.bad_lines and dec.bad_lines >= sum(1 for line in data.splitlines() if line.strip()):
-        raise IngestError(
-            "no line of the file decodes as UTF-8 or GB18030 (binary or damaged file)",
-            where=str(path), fix="check that this is a CSV text file; export it again as UTF-8")
-    # Header: first record (csv module handles quotes); pyarrow then skips it.
-    head_text = utf8[: 1 << 16].decode("utf-8", errors="ignore")
-    first_line = head_text.lstrip("\r\n")
-    header = _parse_header(first_line, delimiter)
-    if not header:
-        return RawTable(pa.table({}), np.zeros(0, np.int64), [], encoding)
-    names = _unique_names([h.strip().lstrip("\ufeff") for h in header])
-    if b"\n" not in utf8 and b"\r" not in utf8:  # header only, no line end: nothing to read
-        empty = pa.table({n: pa.array([], pa.string()) for n in names})
-        return RawTable(empty, np.zeros(0, np.int64), [], encoding, header=names, notes=notes)
-    bad: list[BadRecord] = []
 
     def on_invalid(row: Any) -> str:
         text = row.text or ""
@@ -225,24 +213,69 @@ def read_csv(path: Path, data: bytes, *, delimiter: str = ",") -> RawTable:
         bad.append(BadRecord(int(row.number) - 1, reason, text, detail))
         return "skip"
 
+    return {
+        "read_options": pcsv.ReadOptions(use_threads=False, column_names=names, skip_rows=1,
+                                         block_size=block_size),
+        "parse_options": pcsv.ParseOptions(
+            delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid,
+            ignore_empty_lines=True),
+        "convert_options": pcsv.ConvertOptions(
+            column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+            quoted_strings_can_be_null=False),
+    }
+
+
+def unparseable(path: Path, exc: Exception) -> IngestError:
+    return IngestError(f"CSV cannot be parsed: {exc}", where=str(path),
+                       fix="check the delimiter and quoting, or re-export the file")
+
+
+def header_names(utf8_head: bytes, delimiter: str) -> list[str]:
+    """Column names from the first record (the first 64 KiB of the UTF-8 text): trimmed,
+    BOM dropped, blanks and repeats renamed; [] when there is no header."""
+    head_text = utf8_head[: 1 << 16].decode("utf-8", errors="ignore")
+    header = _parse_header(head_text.lstrip("\r\n"), delimiter)
+    return _unique_names([h.strip().lstrip("\ufeff") for h in header]) if header else []
+
+
+def decoding_notes(other_lines: int, encoding: str) -> list[str]:
+    if not other_lines:
+        return []
+    other = "GB18030" if encoding.startswith("utf-8") else "UTF-8"
+    return [(f"{other_lines} line(s) are not {encoding} and were read as {other}: "
+             "check them for garbled text")]
+
+
+def undecodable(path: Path) -> IngestError:
+    return IngestError(
+        "no line of the file decodes as UTF-8 or GB18030 (binary or damaged file)",
+        where=str(path), fix="check that this is a CSV text file; export it again as UTF-8")
+
+
+def read_csv(path: Path, data: bytes, *, delimiter: str = ",") -> RawTable:
+    """Read CSV bytes as text columns (see module doc)."""
+    import pyarrow.csv as pcsv
+
+    if len(data) < 65536 and not data.strip(b"\r\n\t \xef\xbb\xbf"):
+        return RawTable(pa.table({}), np.zeros(0, np.int64), [], "utf-8" if not data else None)
+    dec = decode_bytes(data)
+    utf8, encoding = dec.data, dec.encoding
+    notes = decoding_notes(dec.other_lines, encoding)
+    if dec.bad_lines and dec.bad_lines >= sum(1 for line in data.splitlines() if line.strip()):
+        raise undecodable(path)
+    # Header: first record (csv module handles quotes); pyarrow then skips it.
+    names = header_names(utf8, delimiter)
+    if not names:
+        return RawTable(pa.table({}), np.zeros(0, np.int64), [], encoding)
+    if b"\n" not in utf8 and b"\r" not in utf8:  # header only, no line end: nothing to read
+        empty = pa.table({n: pa.array([], pa.string()) for n in names})
+        return RawTable(empty, np.zeros(0, np.int64), [], encoding, header=names, notes=notes)
+    bad: list[BadRecord] = []
     try:
-        table = pcsv.read_csv(
-            pa.BufferReader(utf8),
-            read_options=pcsv.ReadOptions(
-                use_threads=False, column_names=names, skip_rows=1, block_size=1 << 24
-            ),
-            parse_options=pcsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid,
-                ignore_empty_lines=True,
-            ),
-            convert_options=pcsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
+        table = pcsv.read_csv(pa.BufferReader(utf8),
+                              **csv_options(names, delimiter, bad, block_size=1 << 24))
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
-        raise IngestError(f"CSV cannot be parsed: {exc}", where=str(path),
-                          fix="check the delimiter and quoting, or re-export the file") from None
+        raise unparseable(path, exc) from None
     if any(b.record < 1 for b in bad):  # pragma: no cover - defensive
         raise IngestError("CSV reader returned rows without record numbers", where=str(path))
     table = table.combine_chunks()

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from jingzhun.contracts import Contract, load_contracts, match_file
-from jingzhun.engine.base import write_parquet_atomic
+from jingzhun.engine.base import parquet_sink
 from jingzhun.errors import ContractError, IngestError
-from jingzhun.ingest import ingest_file
+from jingzhun.ingest import FileValidation
 from jingzhun.pipeline import Stage, StageContext
 from jingzhun.quality import quality_report
 from jingzhun.workspace import Workspace, write_json_atomic
@@ -47,19 +47,23 @@ def validate_stage(ctx: StageContext) -> dict[str, Any]:
             todo.append((rel, entry, contract, period, digest))
     for i, (rel, entry, contract, period, digest) in enumerate(todo):
         ctx.progress(f"validate {rel}", i / max(len(todo), 1))
+        validated = Path("validated") / f"{rel}.parquet"
+        quarantine = Path("quarantine") / f"{rel}.parquet"
+        # a large file is validated in batches, each written as it is done (FileValidation)
+        validation = FileValidation(ws.root / entry["raw"], rel, contract, period)
         try:
-            result = ingest_file(ws.root / entry["raw"], rel, contract, period)
+            with parquet_sink(ws.root / validated) as accept, \
+                    parquet_sink(ws.root / quarantine) as set_aside:
+                for accepted, quarantined in validation:
+                    accept(accepted)
+                    set_aside(quarantined)
         except IngestError as exc:
             entry.update(status="error", error=str(exc), department=contract.department)
             ws.write_state("manifest", manifest)
             continue
-        validated = Path("validated") / f"{rel}.parquet"
-        quarantine = Path("quarantine") / f"{rel}.parquet"
-        write_parquet_atomic(result.accepted, ws.root / validated)
-        write_parquet_atomic(result.quarantine, ws.root / quarantine)
         entry.update(
             status="validated", contract=digest, department=contract.department, period=period,
-            validated=str(validated), quarantine=str(quarantine), summary=result.summary,
+            validated=str(validated), quarantine=str(quarantine), summary=validation.summary,
         )
         entry.pop("error", None)
         ws.write_state("manifest", manifest)
