@@ -104,3 +104,25 @@ def test_missing_workspace_error_says_how_to_fix(tmp_path):
     with pytest.raises(WorkspaceError) as err:
         Workspace(tmp_path / "absent", create=False)
     assert "jingzhun ingest" in str(err.value)
+
+
+def test_parquet_sink_writes_batches_and_only_a_whole_file(tmp_path):
+    """The validate stage writes a large file's batches as they are done: the file appears
+    whole, or not at all."""
+    import pyarrow.parquet as pq
+    import pytest
+
+    from jingzhun.engine.base import parquet_sink
+
+    path = tmp_path / "zone" / "t.parquet"
+    with parquet_sink(path) as write:
+        write(pa.table({"x": [1, 2]}))
+        write(pa.table({"x": [3]}))
+        assert not path.exists()
+    assert pq.read_table(path).column("x").to_pylist() == [1, 2, 3]
+    failed = tmp_path / "zone" / "failed.parquet"
+    with pytest.raises(RuntimeError), parquet_sink(failed) as write:
+        write(pa.table({"x": [1]}))
+        raise RuntimeError("stopped mid-file")
+    assert not failed.exists()
+    assert [p.name for p in (tmp_path / "zone").iterdir()] == ["t.parquet"]  # no temp left

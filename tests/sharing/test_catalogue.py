@@ -18,7 +18,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "jingzhun"
 ZONES = ("raw", "validated", "quarantine", "registry", "indicators", "decisions", "outputs", "reports")
 # File names in the source that are not zone tables: scratch files, ground truth, inputs.
 NOT_ZONE_TABLES = {
-    "profiles", "prepared", "clusters", "pmap", "occ", "evidence", "links_{}",   # registry/_spill
+    "records", "profiles", "prepared", "clusters", "pmap", "occ", "evidence", "links_{}",  # registry/_spill
     "household_months", "roll_errors", "record_persons", "payment_anomalies",   # truth/ (benchmarks)
     "areas", "defects", "events",                                               # truth/ (synth)
     "synth", "manifest", "stages", "fairness", "factors_{}",                     # state, bench reports/
