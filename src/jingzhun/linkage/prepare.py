@@ -99,7 +99,8 @@ class KeyLookups:
     #: From this many distinct values on, names and addresses are done in two processes.
     PARALLEL_FROM = 50_000
 
-    def __init__(self, names: pa.Array, addresses: pa.Array) -> None:
+    def __init__(self, names: pa.Array | pa.ChunkedArray,
+                 addresses: pa.Array | pa.ChunkedArray) -> None:
         self.name_values = pc.unique(names.drop_null())
         self.address_values = pc.unique(addresses.drop_null())
         if len(self.name_values) + len(self.address_values) < self.PARALLEL_FROM:
@@ -243,7 +244,9 @@ def prepare_file(source: Any, target: Any, *, unique_id: str = "record_id",
     return rows
 
 
-def _text_column(table: pa.Table, name: str) -> pa.Array:
+def _text_column(table: pa.Table, name: str) -> pa.ChunkedArray:
+    """The column as text, left in chunks: at scale 1.0 the addresses of 78M profiles are
+    more than the 2 GiB one string array can hold (only their distinct values are combined)."""
     if name not in table.column_names:
-        return pa.array([], pa.string())
-    return table[name].combine_chunks().cast(pa.string())
+        return pa.chunked_array([], pa.string())
+    return table[name].cast(pa.string())
