@@ -120,10 +120,22 @@ class KeyLookups:
             self.address_keys = address_job.result()
 
     def names(self, values: pa.Array) -> pa.Table:
-        return self.name_keys.take(pc.index_in(values, value_set=self.name_values))
+        return self.name_keys.take(self._positions("_name_index", self.name_values, values))
 
     def addresses(self, values: pa.Array) -> pa.Array:
-        return self.address_keys.take(pc.index_in(values, value_set=self.address_values))
+        return self.address_keys.take(
+            self._positions("_address_index", self.address_values, values))
+
+    def _positions(self, attr: str, distinct: pa.Array, values: pa.Array) -> pa.Array:
+        """Where each value is among the distinct ones (null when null). A pandas Index
+        keeps its hash table between calls; ``pc.index_in`` rebuilt it for every batch,
+        which at scale 1.0 (10 million distinct addresses, 314 batches) cost ~4 s a batch."""
+        index = getattr(self, attr, None)
+        if index is None:
+            index = pd.Index(distinct.to_numpy(zero_copy_only=False))
+            setattr(self, attr, index)
+        at = index.get_indexer(values.to_numpy(zero_copy_only=False))
+        return pa.array(at, mask=at < 0)
 
 
 def prepare_records(
