@@ -189,13 +189,5 @@ def parquet_sink(path: Path) -> Iterator[Callable[[pa.Table], None]]:
 
 def write_parquet_atomic(data: pa.Table, path: Path) -> None:
     """Write Parquet so that a crash never leaves a half-written file under ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        pq.write_table(data, tmp, compression="zstd")
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with parquet_sink(path) as write:
+        write(data)
